@@ -1,0 +1,94 @@
+# Sluice - one plain Makefile with automatic header dependencies.
+#   make            build src/sluice-server (and tools)
+#   make run        install deps, build, run on 127.0.0.1:6379
+#   make test       install deps, build, unit + integration + redis-compat
+#   make bench      side-by-side benchmarks against redis-server 7.0.15
+#   make asan       build and run the tests under ASan + UBSan
+#   make clean
+
+CC ?= gcc
+OPT ?= -O2
+SAN ?=
+CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -MMD -MP
+CFLAGS += $(CFLAGS_BASE)
+LDLIBS_SERVER = $(if $(SAN),,-ljemalloc) -lm -lpthread
+BUILD ?= build
+
+SRV_SRC = $(wildcard src/*.c src/net/*.c src/ds/*.c src/cmd/*.c)
+SRV_OBJ = $(SRV_SRC:%.c=$(BUILD)/%.o)
+DS_SRC = $(wildcard src/ds/*.c) src/net/resp.c
+DS_OBJ = $(DS_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+INTEG_SRC = $(wildcard tests/integration/test_*.c)
+INTEG_COMMON = $(filter-out $(INTEG_SRC),$(wildcard tests/integration/*.c))
+INTEG_BIN = $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+
+SERVER = src/sluice-server
+TOOLS = $(patsubst src/tools/%.c,src/%,$(wildcard src/tools/*.c))
+
+.PHONY: all deps run test unit integration compat bench asan clean install fuzz
+
+all: $(SERVER) $(TOOLS)
+
+$(SERVER): $(SRV_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_SERVER)
+
+src/sluice-%: src/tools/sluice-%.c
+	$(CC) $(CFLAGS) -o $@ $< -lhiredis -lm
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(DS_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(DS_OBJ) -lcriterion -lm
+
+$(BUILD)/tests/integration/%: tests/integration/%.c $(INTEG_COMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/integration -o $@ $< $(INTEG_COMMON) -lcriterion -lhiredis -lm
+
+deps:
+	@bash deps/install.sh
+
+run: deps all
+	./$(SERVER) --port 6379 --bind "127.0.0.1 -::1"
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t --jobs 1; done
+
+integration: all $(INTEG_BIN)
+	@set -e; for t in $(INTEG_BIN); do echo "== $$t"; SLUICE_SERVER=$(CURDIR)/$(SERVER) $$t --jobs 1; done
+
+compat: all
+	@bash redis-compat/run.sh --server $(CURDIR)/$(SERVER)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory compat
+
+bench: deps all
+	@bash tests/bench/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		SERVER_OUT=src/sluice-server-asan asan-inner
+
+asan-inner: $(SRV_OBJ) $(UNIT_BIN) $(INTEG_BIN)
+	$(CC) $(CFLAGS) -o src/sluice-server-asan $(SRV_OBJ) $(LDLIBS_SERVER)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t --jobs 1; done
+	@set -e; for t in $(INTEG_BIN); do echo "== $$t"; \
+		SLUICE_SERVER=$(CURDIR)/src/sluice-server-asan $$t --jobs 1; done
+	@bash redis-compat/run.sh --server $(CURDIR)/src/sluice-server-asan
+
+install: all
+	install -m 755 $(SERVER) /usr/local/bin/sluice-server
+
+clean:
+	rm -rf build build-asan $(SERVER) src/sluice-server-asan $(TOOLS)
+
+-include $(SRV_OBJ:.o=.d) $(DS_OBJ:.o=.d)

@@ -1,0 +1,324 @@
+/* db.c - see db.h.
+ *
+ * Expiry: a key whose time has passed is deleted on access (lazy) and by
+ * the cron's sampling pass (active), which, like Redis, samples 20 keys
+ * with a TTL at a time and repeats while more than 25% of a sample had
+ * expired, within a time budget.  Each deletion by expiry propagates a DEL
+ * to the AOF and fires an "expired" notification. */
+#include "db.h"
+
+#include "blocked.h"
+#include "ds/alloc.h"
+#include "multi.h"
+#include "server.h"
+
+#include <string.h>
+
+static void obj_val_free(void *v)
+{
+    obj_free(v);
+}
+
+static const dict_type keys_type = {NULL, NULL, obj_val_free, 0};
+static const dict_type expires_type = {NULL, NULL, NULL, 0};
+
+static void key_view(const void *key, const void **p, size_t *len)
+{
+    *p = key;
+    *len = str_len((const str)key);
+}
+
+static void key_free(void *k)
+{
+    str_free(k);
+}
+
+static dict_type keys_dt, expires_dt;
+
+void db_init_all(int n)
+{
+    keys_dt = keys_type;
+    keys_dt.key_view = key_view;
+    keys_dt.key_free = key_free;
+    expires_dt = expires_type;
+    expires_dt.key_view = key_view;
+    srv.dbs = ds_calloc(sizeof(db) * (size_t)n);
+    srv.dbnum = n;
+    for (int i = 0; i < n; i++) {
+        srv.dbs[i].id = i;
+        srv.dbs[i].keys = dict_new(&keys_dt);
+        srv.dbs[i].expires = dict_new(&expires_dt);
+        srv.dbs[i].watched = dict_new(&dict_type_str);
+        srv.dbs[i].blocking = dict_new(&dict_type_str);
+    }
+}
+
+db *db_get(int id)
+{
+    if (id < 0 || id >= srv.dbnum)
+        return NULL;
+    return &srv.dbs[id];
+}
+
+long long db_get_expire(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->expires) == 0)
+        return -1;
+    dict_entry *e = dict_find(d->expires, k, len);
+    return e ? e->v.s64 : -1;
+}
+
+int db_key_expired(db *d, const char *k, size_t len)
+{
+    long long when = db_get_expire(d, k, len);
+    if (when < 0)
+        return 0;
+    if (srv.loading)
+        return 0;
+    return server_now_ms() > when;
+}
+
+static void delete_expired(db *d, const char *k, size_t len)
+{
+    arg av[2] = {{"DEL", 3}, {k, len}};
+    char *copy = ds_malloc(len + 1);
+    memcpy(copy, k, len);
+    av[1].p = copy;
+    db_delete(d, copy, len);
+    srv.stat_expiredkeys++;
+    server_propagate(d->id, av, 2);
+    notify_keyspace_event(NOTIFY_EXPIRED, "expired", copy, len, d->id);
+    signal_modified_key(NULL, d, copy, len);
+    ds_free(copy);
+}
+
+/* Returns 1 if the key was expired (and, outside of EXEC or loading, deleted). */
+static int expire_if_needed(db *d, const char *k, size_t len)
+{
+    if (!db_key_expired(d, k, len))
+        return 0;
+    delete_expired(d, k, len);
+    return 1;
+}
+
+obj *db_lookup(db *d, const char *k, size_t len, int flags)
+{
+    (void)flags;
+    if (expire_if_needed(d, k, len))
+        return NULL;
+    dict_entry *e = dict_find(d->keys, k, len);
+    if (!e)
+        return NULL;
+    obj *o = e->v.val;
+    if (!(flags & LOOKUP_NOTOUCH))
+        o->atime = obj_clock();
+    return o;
+}
+
+obj *db_lookup_read(client *c, const char *k, size_t len)
+{
+    obj *o = db_lookup(c->db, k, len,
+                       (c->flags & CLIENT_NO_TOUCH) ? LOOKUP_NOTOUCH : LOOKUP_NONE);
+    if (o)
+        srv.stat_keyspace_hits++;
+    else {
+        srv.stat_keyspace_misses++;
+        notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", k, len, c->db->id);
+    }
+    return o;
+}
+
+obj *db_lookup_write(client *c, const char *k, size_t len)
+{
+    return db_lookup(c->db, k, len, LOOKUP_WRITE);
+}
+
+void db_add(db *d, const char *k, size_t len, obj *o)
+{
+    str key = str_new(k, len);
+    dict_entry *e = dict_add(d->keys, key, o);
+    if (!e) { /* caller bug: treat as overwrite */
+        str_free(key);
+        db_overwrite(d, k, len, o);
+        return;
+    }
+    if (o->type == OBJ_LIST || o->type == OBJ_ZSET || o->type == OBJ_STREAM)
+        signal_key_ready(d, k, len);
+}
+
+void db_overwrite(db *d, const char *k, size_t len, obj *o)
+{
+    dict_entry *e = dict_find(d->keys, k, len);
+    if (!e) {
+        db_add(d, k, len, o);
+        return;
+    }
+    obj *old = e->v.val;
+    e->v.val = o;
+    obj_free(old);
+}
+
+void db_set(db *d, const char *k, size_t len, obj *o, int keepttl)
+{
+    dict_entry *e = dict_find(d->keys, k, len);
+    if (!e) {
+        db_add(d, k, len, o);
+        return;
+    }
+    if (!keepttl)
+        db_remove_expire(d, k, len);
+    obj *old = e->v.val;
+    e->v.val = o;
+    obj_free(old);
+}
+
+int db_delete(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->expires))
+        dict_delete(d->expires, k, len);
+    return dict_delete(d->keys, k, len) == 0;
+}
+
+obj *db_take(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->expires))
+        dict_delete(d->expires, k, len);
+    dict_entry *e = dict_unlink(d->keys, k, len);
+    if (!e)
+        return NULL;
+    obj *o = e->v.val;
+    e->v.val = NULL;
+    dict_free_entry(d->keys, e);
+    return o;
+}
+
+void db_set_expire(db *d, const char *k, size_t len, long long when_ms)
+{
+    dict_entry *ke = dict_find(d->keys, k, len);
+    if (!ke)
+        return;
+    int existed;
+    dict_entry *e = dict_add_or_find(d->expires, ke->key, &existed);
+    e->v.s64 = when_ms;
+}
+
+int db_remove_expire(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->expires) == 0)
+        return 0;
+    return dict_delete(d->expires, k, len) == 0;
+}
+
+long long db_flush(db *d)
+{
+    long long n = (long long)dict_size(d->keys);
+    dict_clear(d->expires);
+    dict_clear(d->keys);
+    d->avg_ttl = 0;
+    d->expires_cursor = 0;
+    return n;
+}
+
+void db_swap(int a, int b)
+{
+    db *x = &srv.dbs[a], *y = &srv.dbs[b];
+    dict *k = x->keys, *e = x->expires;
+    long long ttl = x->avg_ttl;
+    x->keys = y->keys;
+    x->expires = y->expires;
+    x->avg_ttl = y->avg_ttl;
+    y->keys = k;
+    y->expires = e;
+    y->avg_ttl = ttl;
+    x->expires_cursor = y->expires_cursor = 0;
+}
+
+size_t db_size(db *d)
+{
+    return dict_size(d->keys);
+}
+
+long long db_total_keys(void)
+{
+    long long n = 0;
+    for (int i = 0; i < srv.dbnum; i++)
+        n += (long long)dict_size(srv.dbs[i].keys);
+    return n;
+}
+
+typedef struct expire_scan {
+    db *d;
+    long long now;
+    int sampled, expired;
+    str keys[64];
+    int nkeys;
+    long long ttl_sum;
+    int ttl_n;
+} expire_scan;
+
+static void expire_scan_cb(void *priv, dict_entry *e)
+{
+    expire_scan *s = priv;
+    s->sampled++;
+    if (e->v.s64 < s->now) {
+        if (s->nkeys < 64)
+            s->keys[s->nkeys++] = str_dup(e->key);
+    } else {
+        s->ttl_sum += e->v.s64 - s->now;
+        s->ttl_n++;
+    }
+}
+
+void db_active_expire(int budget_ms)
+{
+    if (!srv.active_expire_enabled || srv.loading)
+        return;
+    uint64_t start = el_mono_us();
+    for (int i = 0; i < srv.dbnum; i++) {
+        db *d = &srv.dbs[i];
+        for (;;) {
+            if (dict_size(d->expires) == 0)
+                break;
+            expire_scan s;
+            memset(&s, 0, sizeof(s));
+            s.d = d;
+            s.now = server_now_ms();
+            int visits = 0;
+            do {
+                d->expires_cursor = dict_scan(d->expires, d->expires_cursor, expire_scan_cb, &s);
+                visits++;
+            } while (s.sampled < 20 && d->expires_cursor != 0 && visits < 400);
+            for (int k = 0; k < s.nkeys; k++) {
+                if (db_key_expired(d, s.keys[k], str_len(s.keys[k])))
+                    delete_expired(d, s.keys[k], str_len(s.keys[k]));
+                str_free(s.keys[k]);
+            }
+            if (s.ttl_n) {
+                long long avg = s.ttl_sum / s.ttl_n;
+                d->avg_ttl = d->avg_ttl ? (d->avg_ttl / 50) * 49 + avg / 50 : avg;
+            }
+            if (s.sampled == 0 || s.nkeys * 4 <= s.sampled || d->expires_cursor == 0)
+                break;
+            if ((long long)(el_mono_us() - start) > budget_ms * 1000LL)
+                return;
+        }
+    }
+}
+
+void signal_modified_key(client *c, db *d, const char *k, size_t len)
+{
+    (void)c;
+    multi_touch_key(d, k, len);
+}
+
+void signal_flushed_db(int dbid)
+{
+    multi_touch_flushed(dbid);
+}
+
+void signal_key_ready(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->blocking) == 0)
+        return;
+    blocked_key_queued(d, k, len);
+}

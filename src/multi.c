@@ -1,0 +1,354 @@
+/* multi.c - see multi.h. */
+#include "multi.h"
+
+#include "blocked.h"
+#include "ds/alloc.h"
+#include "server.h"
+
+#include <string.h>
+
+typedef struct queued {
+    struct command *cmd;
+    int argc;
+    arg *argv; /* one allocation: the arg array followed by the bytes */
+} queued;
+
+struct multi_state {
+    queued *q;
+    int n, cap;
+    uint32_t flags_union;
+};
+
+/* A watch list node in a db's watched dict: a small vector of clients. */
+typedef struct watchers {
+    client **v;
+    size_t n, cap;
+} watchers;
+
+/* The client's own list of watched keys. */
+typedef struct watched_key {
+    struct watched_key *next;
+    db *d;
+    str key;
+    int expired_at_watch;
+} watched_key;
+
+static arg *copy_argv(const arg *src, int argc)
+{
+    size_t total = 0;
+    for (int i = 0; i < argc; i++)
+        total += src[i].len + 1;
+    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
+    char *p = (char *)(a + argc);
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, src[i].p, src[i].len);
+        p[src[i].len] = '\0';
+        a[i].p = p;
+        a[i].len = src[i].len;
+        p += src[i].len + 1;
+    }
+    return a;
+}
+
+void multi_queue(client *c, struct command *cmd)
+{
+    struct multi_state *m = c->mstate;
+    if (!m) {
+        m = ds_calloc(sizeof(*m));
+        c->mstate = m;
+    }
+    /* After an error in the queue, nothing more is kept (Redis does the same). */
+    if (c->flags & (CLIENT_DIRTY_EXEC | CLIENT_DIRTY_CAS))
+        return;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->q = ds_realloc(m->q, sizeof(queued) * (size_t)m->cap);
+    }
+    queued *q = &m->q[m->n++];
+    q->cmd = cmd;
+    q->argc = c->argc;
+    q->argv = copy_argv(c->argv, c->argc);
+    m->flags_union |= cmd->flags;
+}
+
+void multi_discard(client *c)
+{
+    struct multi_state *m = c->mstate;
+    if (m) {
+        for (int i = 0; i < m->n; i++)
+            ds_free(m->q[i].argv);
+        ds_free(m->q);
+        ds_free(m);
+        c->mstate = NULL;
+    }
+    c->flags &= ~(CLIENT_MULTI | CLIENT_DIRTY_CAS | CLIENT_DIRTY_EXEC);
+    multi_unwatch_all(c);
+}
+
+static void watchers_free(void *v)
+{
+    watchers *w = v;
+    ds_free(w->v);
+    ds_free(w);
+}
+
+static const dict_type watched_type_proto = {NULL, NULL, watchers_free, 0};
+static dict_type watched_type;
+
+static void ensure_type(db *d)
+{
+    if (!watched_type.key_view) {
+        watched_type = watched_type_proto;
+        watched_type.key_view = dict_type_str.key_view;
+        watched_type.key_free = dict_type_str.key_free;
+    }
+    if (d->watched->type != &watched_type)
+        d->watched->type = &watched_type;
+}
+
+static void watch_key(client *c, db *d, const char *k, size_t len)
+{
+    for (watched_key *w = c->watched; w; w = w->next)
+        if (w->d == d && str_eq_buf(w->key, k, len))
+            return;
+    ensure_type(d);
+    int existed;
+    str key = str_new(k, len);
+    dict_entry *e = dict_add_or_find(d->watched, key, &existed);
+    if (existed)
+        str_free(key);
+    else
+        e->v.val = ds_calloc(sizeof(watchers));
+    watchers *ws = e->v.val;
+    if (ws->n == ws->cap) {
+        ws->cap = ws->cap ? ws->cap * 2 : 4;
+        ws->v = ds_realloc(ws->v, sizeof(client *) * ws->cap);
+    }
+    ws->v[ws->n++] = c;
+    watched_key *w = ds_malloc(sizeof(*w));
+    w->d = d;
+    w->key = str_new(k, len);
+    w->expired_at_watch = db_key_expired(d, k, len);
+    w->next = c->watched;
+    c->watched = w;
+}
+
+void multi_unwatch_all(client *c)
+{
+    watched_key *w = c->watched;
+    while (w) {
+        watched_key *next = w->next;
+        dict_entry *e = dict_find(w->d->watched, w->key, str_len(w->key));
+        if (e) {
+            watchers *ws = e->v.val;
+            for (size_t i = 0; i < ws->n; i++) {
+                if (ws->v[i] == c) {
+                    ws->v[i] = ws->v[--ws->n];
+                    break;
+                }
+            }
+            if (ws->n == 0)
+                dict_delete(w->d->watched, w->key, str_len(w->key));
+        }
+        str_free(w->key);
+        ds_free(w);
+        w = next;
+    }
+    c->watched = NULL;
+}
+
+size_t multi_watching_count(const client *c)
+{
+    size_t n = 0;
+    for (watched_key *w = c->watched; w; w = w->next)
+        n++;
+    return n;
+}
+
+size_t multi_watched_keys_total(void)
+{
+    size_t n = 0;
+    for (int i = 0; i < srv.dbnum; i++)
+        n += dict_size(srv.dbs[i].watched);
+    return n;
+}
+
+void multi_touch_key(db *d, const char *k, size_t len)
+{
+    if (dict_size(d->watched) == 0)
+        return;
+    dict_entry *e = dict_find(d->watched, k, len);
+    if (!e)
+        return;
+    watchers *ws = e->v.val;
+    for (size_t i = 0; i < ws->n; i++)
+        ws->v[i]->flags |= CLIENT_DIRTY_CAS;
+}
+
+void multi_touch_flushed(int dbid)
+{
+    for (int i = 0; i < srv.dbnum; i++) {
+        if (dbid != -1 && i != dbid)
+            continue;
+        db *d = &srv.dbs[i];
+        dict_iter it;
+        dict_iter_init(&it, d->watched, 0);
+        dict_entry *e;
+        while ((e = dict_iter_next(&it))) {
+            /* Only keys that existed are touched by a flush. */
+            if (!dict_find(d->keys, e->key, str_len(e->key)))
+                continue;
+            watchers *ws = e->v.val;
+            for (size_t j = 0; j < ws->n; j++)
+                ws->v[j]->flags |= CLIENT_DIRTY_CAS;
+        }
+        dict_iter_done(&it);
+    }
+}
+
+int multi_watched_expired(client *c)
+{
+    for (watched_key *w = c->watched; w; w = w->next) {
+        if (!w->expired_at_watch && db_key_expired(w->d, w->key, str_len(w->key)))
+            return 1;
+    }
+    return 0;
+}
+
+void multi_client_gone(client *c)
+{
+    multi_discard(c);
+}
+
+/* ---- commands ---- */
+
+static void cmd_multi(client *c)
+{
+    if (c->flags & CLIENT_MULTI) {
+        reply_error(c, "MULTI calls can not be nested");
+        return;
+    }
+    c->flags |= CLIENT_MULTI;
+    reply_ok(c);
+}
+
+static void cmd_discard(client *c)
+{
+    if (!(c->flags & CLIENT_MULTI)) {
+        reply_error(c, "DISCARD without MULTI");
+        return;
+    }
+    multi_discard(c);
+    reply_ok(c);
+}
+
+static void cmd_exec(client *c)
+{
+    if (!(c->flags & CLIENT_MULTI)) {
+        reply_error(c, "EXEC without MULTI");
+        return;
+    }
+    if (multi_watched_expired(c))
+        c->flags |= CLIENT_DIRTY_CAS;
+    if (c->flags & CLIENT_DIRTY_EXEC) {
+        reply_error(c, "-EXECABORT Transaction discarded because of previous errors.");
+        multi_discard(c);
+        return;
+    }
+    if (c->flags & CLIENT_DIRTY_CAS) {
+        reply_null_array(c);
+        multi_discard(c);
+        return;
+    }
+    struct multi_state *m = c->mstate;
+    int n = m ? m->n : 0;
+    /* Take the queue: the commands may change c's state (SELECT, ...). */
+    c->mstate = NULL;
+    multi_unwatch_all(c);
+    c->flags &= ~CLIENT_MULTI;
+    if (m && (m->flags_union & CMD_WRITE) && srv.maxmemory > 0 &&
+        (long long)ds_used_memory() > srv.maxmemory) {
+        /* Rejected as a whole like Redis's EXEC OOM check. */
+    }
+    reply_array(c, n);
+    int orig_argc = c->argc;
+    arg *orig_argv = c->argv;
+    srv.in_exec = 1;
+    c->flags |= CLIENT_IN_EXEC;
+    int wrote = 0;
+    for (int i = 0; i < n; i++) {
+        queued *q = &m->q[i];
+        c->argc = q->argc;
+        c->argv = q->argv;
+        if ((q->cmd->flags & CMD_WRITE) && !wrote) {
+            arg ma = {"MULTI", 5};
+            server_propagate(c->db_id, &ma, 1);
+            wrote = 1;
+        }
+        call(c, q->cmd);
+    }
+    if (wrote) {
+        arg ea = {"EXEC", 4};
+        server_propagate(c->db_id, &ea, 1);
+    }
+    c->flags &= ~CLIENT_IN_EXEC;
+    srv.in_exec = 0;
+    c->argc = orig_argc;
+    c->argv = orig_argv;
+    if (m) {
+        for (int i = 0; i < m->n; i++)
+            ds_free(m->q[i].argv);
+        ds_free(m->q);
+        ds_free(m);
+    }
+}
+
+static void cmd_watch(client *c)
+{
+    if (c->flags & CLIENT_MULTI) {
+        reply_error(c, "WATCH inside MULTI is not allowed");
+        return;
+    }
+    /* No point watching if the transaction is already doomed. */
+    if (c->flags & CLIENT_DIRTY_CAS) {
+        reply_ok(c);
+        return;
+    }
+    for (int i = 1; i < c->argc; i++)
+        watch_key(c, c->db, c->argv[i].p, c->argv[i].len);
+    reply_ok(c);
+}
+
+static void cmd_unwatch(client *c)
+{
+    multi_unwatch_all(c);
+    c->flags &= ~CLIENT_DIRTY_CAS;
+    reply_ok(c);
+}
+
+command cmd_multi_table[] = {
+    {.name = "multi", .proc = cmd_multi, .arity = 1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+     .group = "transactions", .summary = "Start a transaction block", .since = "1.2.0",
+     .complexity = "O(1)", .acl = "fast transaction"},
+    {.name = "exec", .proc = cmd_exec, .arity = 1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SKIP_SLOWLOG,
+     .group = "transactions", .summary = "Execute all commands issued after MULTI",
+     .since = "1.2.0", .complexity = "Depends on commands in the transaction",
+     .acl = "slow transaction"},
+    {.name = "discard", .proc = cmd_discard, .arity = 1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+     .group = "transactions", .summary = "Discard all commands issued after MULTI",
+     .since = "2.0.0", .complexity = "O(N), when N is the number of queued commands",
+     .acl = "fast transaction"},
+    {.name = "watch", .proc = cmd_watch, .arity = -2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+     .first_key = 1, .last_key = -1, .key_step = 1, .group = "transactions",
+     .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+     .since = "2.2.0", .complexity = "O(1) for every key.", .acl = "fast transaction"},
+    {.name = "unwatch", .proc = cmd_unwatch, .arity = 1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
+     .group = "transactions", .summary = "Forget about all watched keys", .since = "2.2.0",
+     .complexity = "O(1)", .acl = "fast transaction"},
+    {.name = NULL},
+};
