@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# deps/install.sh - install the Debian packages Sluice builds and tests against.
+#
+# Idempotent and fast: it asks dpkg which packages are already installed and
+# only when some are missing runs `apt-get update` once and installs exactly
+# the missing ones. With everything present it prints one line and exits 0.
+#
+# Usage: deps/install.sh [-q]      (-q: print nothing when all is present)
+set -euo pipefail
+
+PACKAGES=(
+    build-essential   # gcc, make, libc headers
+    pkg-config        # compile flags of the libraries below
+    libhiredis-dev    # integration tests talk to the server with hiredis
+    libjemalloc-dev   # allocator
+    libcriterion-dev  # unit and integration test framework
+    tcl               # tclsh runs Redis' own test suite (redis-compat/)
+    redis-tools       # redis-cli, redis-benchmark
+    redis-server      # the reference server for side-by-side runs
+    python3-redis     # redis-py client checks
+    dpkg-dev          # apt-get source (redis-compat/fetch.sh)
+)
+
+quiet=0
+case "${1:-}" in
+    -q | --quiet) quiet=1 ;;
+    "") ;;
+    -h | --help)
+        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        echo "install.sh: unknown argument: $1" >&2
+        exit 2
+        ;;
+esac
+
+# One dpkg-query for all packages (unknown ones are simply absent from its
+# output, hence `|| true`), then keep those not "install ok installed".
+installed=$(dpkg-query -W -f='${Package}\t${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    if ! grep -qxF "$pkg"$'\tinstall ok installed' <<<"$installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    [ "$quiet" -eq 1 ] || echo "deps: all ${#PACKAGES[@]} packages present"
+    exit 0
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=(sudo)
+    else
+        echo "deps: missing ${missing[*]} and not root (no sudo)" >&2
+        exit 1
+    fi
+fi
+
+echo "deps: installing ${missing[*]}"
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "deps: done"
