@@ -19,9 +19,6 @@ static void obj_val_free(void *v)
     obj_free(v);
 }
 
-static const dict_type keys_type = {NULL, NULL, obj_val_free, 0};
-static const dict_type expires_type = {NULL, NULL, NULL, 0};
-
 static void key_view(const void *key, const void **p, size_t *len)
 {
     *p = key;
@@ -33,22 +30,18 @@ static void key_free(void *k)
     str_free(k);
 }
 
-static dict_type keys_dt, expires_dt;
+static const dict_type keys_dt = {key_view, key_free, obj_val_free, 0};
+static const dict_type expires_dt = {key_view, NULL, NULL, 0};
 
 void db_init_all(int n)
 {
-    keys_dt = keys_type;
-    keys_dt.key_view = key_view;
-    keys_dt.key_free = key_free;
-    expires_dt = expires_type;
-    expires_dt.key_view = key_view;
     srv.dbs = ds_calloc(sizeof(db) * (size_t)n);
     srv.dbnum = n;
     for (int i = 0; i < n; i++) {
         srv.dbs[i].id = i;
         srv.dbs[i].keys = dict_new(&keys_dt);
         srv.dbs[i].expires = dict_new(&expires_dt);
-        srv.dbs[i].watched = dict_new(&dict_type_str);
+        srv.dbs[i].watched = dict_new(&multi_watched_type);
         srv.dbs[i].blocking = dict_new(&dict_type_str);
     }
 }

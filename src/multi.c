@@ -92,26 +92,24 @@ static void watchers_free(void *v)
     ds_free(w);
 }
 
-static const dict_type watched_type_proto = {NULL, NULL, watchers_free, 0};
-static dict_type watched_type;
-
-static void ensure_type(db *d)
+static void wkey_view(const void *key, const void **p, size_t *len)
 {
-    if (!watched_type.key_view) {
-        watched_type = watched_type_proto;
-        watched_type.key_view = dict_type_str.key_view;
-        watched_type.key_free = dict_type_str.key_free;
-    }
-    if (d->watched->type != &watched_type)
-        d->watched->type = &watched_type;
+    *p = key;
+    *len = str_len((const str)key);
 }
+
+static void wkey_free(void *key)
+{
+    str_free(key);
+}
+
+const dict_type multi_watched_type = {wkey_view, wkey_free, watchers_free, 0};
 
 static void watch_key(client *c, db *d, const char *k, size_t len)
 {
     for (watched_key *w = c->watched; w; w = w->next)
         if (w->d == d && str_eq_buf(w->key, k, len))
             return;
-    ensure_type(d);
     int existed;
     str key = str_new(k, len);
     dict_entry *e = dict_add_or_find(d->watched, key, &existed);

@@ -11,6 +11,8 @@
 
 struct command;
 
+extern const dict_type multi_watched_type; /* db->watched */
+
 void multi_queue(client *c, struct command *cmd);
 void multi_discard(client *c);
 void multi_touch_key(db *d, const char *k, size_t len);

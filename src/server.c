@@ -120,6 +120,36 @@ void notify_keyspace_event(int type, const char *event, const char *key, size_t 
         notify_hook(type, event, key, klen, dbid);
 }
 
+void propagate_replace(int dbid, const arg *argv, int argc)
+{
+    size_t total = 0;
+    for (int i = 0; i < argc; i++)
+        total += argv[i].len + 1;
+    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
+    char *p = (char *)(a + argc);
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, argv[i].p, argv[i].len);
+        p[argv[i].len] = '\0';
+        a[i].p = p;
+        a[i].len = argv[i].len;
+        p += argv[i].len + 1;
+    }
+    if (srv.nprop == srv.capprop) {
+        srv.capprop = srv.capprop ? srv.capprop * 2 : 8;
+        srv.prop = ds_realloc(srv.prop, sizeof(*srv.prop) * (size_t)srv.capprop);
+    }
+    srv.prop[srv.nprop].dbid = dbid;
+    srv.prop[srv.nprop].argc = argc;
+    srv.prop[srv.nprop].argv = a;
+    srv.nprop++;
+    srv.prop_override = 1;
+}
+
+void propagate_suppress(void)
+{
+    srv.prop_override = 1;
+}
+
 void server_propagate(int dbid, arg *argv, int argc)
 {
     if (srv.loading)
@@ -353,6 +383,8 @@ void call(client *c, command *cmd)
     long long dirty = srv.dirty;
     client *prev = srv.current_client;
     int prev_failed = cmd_failed;
+    int prop_base = srv.nprop, prop_saved = srv.prop_override;
+    srv.prop_override = 0;
     srv.current_client = c;
     c->cmd = cmd;
     c->last_cmd_name = cmd->fullname;
@@ -374,8 +406,17 @@ void call(client *c, command *cmd)
     }
     if (!(cmd->flags & CMD_SKIP_SLOWLOG) && !(c->flags & CLIENT_BLOCKED))
         slowlog_push(c, dur);
-    if (srv.dirty != dirty && !(c->flags & CLIENT_BLOCKED))
+    if (srv.prop_override) {
+        /* The handler chose what to log (e.g. SET EX -> SET PXAT). */
+        for (int i = prop_base; i < srv.nprop; i++) {
+            server_propagate(srv.prop[i].dbid, srv.prop[i].argv, srv.prop[i].argc);
+            ds_free(srv.prop[i].argv);
+        }
+        srv.nprop = prop_base;
+    } else if (srv.dirty != dirty && !(c->flags & CLIENT_BLOCKED)) {
         server_propagate(c->db_id, c->argv, c->argc);
+    }
+    srv.prop_override = prop_saved;
     srv.stat_numcommands++;
     cmd_failed = prev_failed;
     srv.current_client = prev;

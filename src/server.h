@@ -181,6 +181,13 @@ struct server {
     double cron_elapsed;
     int cron_loops;
     long long stat_peak_mem;
+    /* propagation overrides for the running command (see call()) */
+    struct {
+        int dbid, argc;
+        arg *argv;
+    } *prop;
+    int nprop, capprop;
+    int prop_override;
 };
 
 extern struct server srv;
@@ -191,6 +198,10 @@ void call(client *c, command *cmd);
 command *lookup_command(arg *argv, int argc);
 command *lookup_command_name(const char *name, size_t len);
 void server_propagate(int dbid, arg *argv, int argc);
+/* Log argv (copied) instead of the command's own argv; call several times
+ * to log several commands.  propagate_suppress(): log nothing. */
+void propagate_replace(int dbid, const arg *argv, int argc);
+void propagate_suppress(void);
 int server_auth_required(client *c);
 void server_flag_transaction(client *c);
 long long server_now_ms(void);
