@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -142,39 +141,63 @@ static void accept_handler(el *l, int lfd, void *ud, int mask)
     }
 }
 
+/* Parse a bind address without the resolver (the server links statically):
+ * IPv4 / IPv6 literals, "*" / "::*" wildcards and "localhost". */
+static int parse_bind_addr(const char *addr, int port, struct sockaddr_storage *ss,
+                           socklen_t *len)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (strcmp(addr, "localhost") == 0)
+        addr = "127.0.0.1";
+    if (strcmp(addr, "*") == 0 || strcmp(addr, "0.0.0.0") == 0) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_addr.s_addr = htonl(INADDR_ANY);
+        s4->sin_port = htons((uint16_t)port);
+        *len = sizeof(*s4);
+        return 0;
+    }
+    if (strcmp(addr, "::*") == 0)
+        addr = "::";
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        *len = sizeof(*s4);
+        return 0;
+    }
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        *len = sizeof(*s6);
+        return 0;
+    }
+    return -1;
+}
+
 static int bind_one(const char *addr, int port, int backlog, char *errbuf, size_t errlen)
 {
-    struct addrinfo hints, *res = NULL, *p;
-    char portstr[16];
-    int fd = -1, one = 1;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if (strcmp(addr, "*") == 0)
-        addr = NULL;
-    int rv = getaddrinfo(addr, portstr, &hints, &res);
-    if (rv != 0) {
-        snprintf(errbuf, errlen, "%s", gai_strerror(rv));
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    int one = 1;
+    if (parse_bind_addr(addr, port, &ss, &sl) < 0) {
+        snprintf(errbuf, errlen, "Name or service not known");
         return -1;
     }
-    for (p = res; p; p = p->ai_next) {
-        fd = socket(p->ai_family, p->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, p->ai_protocol);
-        if (fd < 0)
-            continue;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (p->ai_family == AF_INET6)
-            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-        if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, backlog) == 0)
-            break;
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "%s", strerror(errno));
+        return -1;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ss.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, backlog) < 0) {
         snprintf(errbuf, errlen, "%s", strerror(errno));
         close(fd);
-        fd = -1;
+        return -1;
     }
-    if (!p && fd < 0 && errbuf[0] == '\0')
-        snprintf(errbuf, errlen, "no usable address");
-    freeaddrinfo(res);
     return fd;
 }
 
