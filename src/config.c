@@ -6,11 +6,13 @@
  * for compatibility (Redis test suites set them) are stored and echoed. */
 #include "config.h"
 
+#include "aof.h"
 #include "ds/alloc.h"
 #include "ds/glob.h"
 #include "ds/str.h"
 #include "ds/util.h"
 #include "log.h"
+#include "net/listen.h"
 #include "server.h"
 
 #include <ctype.h>
@@ -25,6 +27,7 @@ enum kind { K_BOOL, K_INT, K_LL, K_MEM, K_STR, K_ENUM, K_SPECIAL, K_COMPAT };
 
 #define F_IMMUTABLE 1
 #define F_SENSITIVE 2
+#define F_HIDDEN 4 /* CONFIG GET shows it only when named exactly */
 
 typedef struct param param;
 typedef int special_set(param *p, const char *v, const char **err);
@@ -220,6 +223,120 @@ static str get_dir(param *p)
     return str_from_c(buf);
 }
 
+/* port and bind can change at run time: the new sockets are bound first,
+ * so a failure leaves the old ones listening (and CONFIG SET rolls back). */
+static int rebind(const char *addrs, int port, const char **err, const char *msg)
+{
+    int fds[16], n = 0;
+    char e[512];
+    if (port) {
+        n = listen_tcp(srv.net, addrs, port, srv.tcp_backlog, fds, 16, e, sizeof(e));
+        if (n < 0) {
+            log_msg(LOG_WARNING, "%s", e);
+            *err = msg;
+            return -1;
+        }
+    }
+    for (int i = 0; i < srv.nlisten; i++) {
+        el_del(srv.loop, srv.listen_fds[i], EL_READ);
+        close(srv.listen_fds[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        srv.listen_fds[i] = fds[i];
+        listen_start(srv.net, fds[i], 0);
+    }
+    srv.nlisten = n;
+    return 0;
+}
+
+static int listening(void)
+{
+    return srv.net && (srv.nlisten > 0 || srv.unix_fd > 0);
+}
+
+static int set_port(param *p, const char *v, const char **err)
+{
+    (void)p;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno) {
+        *err = "argument couldn't be parsed into an integer";
+        return -1;
+    }
+    if (n < 0 || n > 65535) {
+        *err = "argument must be between 0 and 65535 inclusive";
+        return -1;
+    }
+    if (listening() && n != srv.port &&
+        rebind(srv.bind, (int)n, err, "Unable to listen on this port. Check server logs.") < 0)
+        return -1;
+    srv.port = (int)n;
+    return 0;
+}
+
+static str get_port(param *p)
+{
+    (void)p;
+    return str_from_ll(srv.port);
+}
+
+static int set_bind(param *p, const char *v, const char **err)
+{
+    (void)p;
+    if (strlen(v) >= sizeof(srv.bind)) {
+        *err = "Too many bind addresses specified.";
+        return -1;
+    }
+    if (listening() && strcmp(v, srv.bind) != 0 &&
+        rebind(v, srv.port, err, "Failed to bind to specified addresses.") < 0)
+        return -1;
+    snprintf(srv.bind, sizeof(srv.bind), "%s", v);
+    return 0;
+}
+
+static str get_bind(param *p)
+{
+    (void)p;
+    return str_from_c(srv.bind);
+}
+
+/* maxmemory-clients: bytes, or a percentage of maxmemory ("10%"). */
+static int set_mem_or_percent(param *p, const char *v, const char **err)
+{
+    size_t n = strlen(v);
+    char buf[64];
+    if (n && v[n - 1] == '%') {
+        char *end;
+        errno = 0;
+        long long perc = strtoll(v, &end, 10);
+        if (n == 1 || end != v + n - 1 || errno || perc < 0) {
+            *err = "argument must be a memory or percent value";
+            return -1;
+        }
+        if (perc > 100) {
+            *err = "percentage argument must be less or equal to 100";
+            return -1;
+        }
+        snprintf(p->compat_val, sizeof(p->compat_val), "%lld%%", perc);
+        return 0;
+    }
+    int ok;
+    long long bytes = config_parse_memory(v, &ok);
+    if (!ok || bytes < 0) {
+        *err = "argument must be a memory or percent value";
+        return -1;
+    }
+    snprintf(buf, sizeof(buf), "%lld", bytes);
+    snprintf(p->compat_val, sizeof(p->compat_val), "%s", buf);
+    return 0;
+}
+
+static str get_compat_val(param *p)
+{
+    return str_from_c(p->compat_val);
+}
+
 /* ---- the table ---- */
 
 #define BOOL(n, f, d) {.name = n, .kind = K_BOOL, .ptr = &srv.f, .def = d}
@@ -230,10 +347,9 @@ static str get_dir(param *p)
 #define COMPAT(n, d) {.name = n, .kind = K_COMPAT, .def = d}
 
 static param params[] = {
-    {.name = "port", .kind = K_INT, .ptr = &srv.port, .min = 0, .max = 65535, .def = "6379",
-     .flags = F_IMMUTABLE},
-    {.name = "bind", .kind = K_STR, .ptr = srv.bind, .max = sizeof(srv.bind),
-     .def = "127.0.0.1 -::1", .flags = F_IMMUTABLE},
+    {.name = "port", .kind = K_SPECIAL, .set = set_port, .get = get_port, .def = "6379"},
+    {.name = "bind", .kind = K_SPECIAL, .set = set_bind, .get = get_bind,
+     .def = "127.0.0.1 -::1"},
     {.name = "unixsocket", .kind = K_STR, .ptr = srv.unixsocket, .max = sizeof(srv.unixsocket),
      .def = "", .flags = F_IMMUTABLE},
     {.name = "unixsocketperm", .kind = K_INT, .ptr = &srv.unixsocketperm, .min = 0,
@@ -287,13 +403,32 @@ static param params[] = {
     BOOL("lazyfree-lazy-expire", lazyfree_lazy_expire, "no"),
     BOOL("lazyfree-lazy-eviction", lazyfree_lazy_eviction, "no"),
     BOOL("lazyfree-lazy-server-del", lazyfree_lazy_server_del, "no"),
-    BOOL("appendonly", aof_enabled, "yes"),
+    {.name = "appendonly", .kind = K_BOOL, .ptr = &srv.aof_enabled, .def = "yes",
+     .apply = aof_config_apply},
     {.name = "appendfsync", .kind = K_ENUM, .ptr = &srv.aof_fsync, .enums = fsyncs,
      .def = "everysec"},
     {.name = "appendfilename", .kind = K_STR, .ptr = srv.appendfilename,
      .max = sizeof(srv.appendfilename), .def = "appendonly.aof", .flags = F_IMMUTABLE},
     {.name = "appenddirname", .kind = K_STR, .ptr = srv.appenddirname,
      .max = sizeof(srv.appenddirname), .def = "appendonlydir", .flags = F_IMMUTABLE},
+    /* Persistence (aof.c); aof-use-rdb-preamble is accepted and ignored. */
+    {.name = "auto-aof-rewrite-percentage", .kind = K_INT, .ptr = &aof_cfg.rewrite_perc,
+     .min = 0, .max = INT32_MAX, .def = "100"},
+    {.name = "auto-aof-rewrite-min-size", .kind = K_MEM, .ptr = &aof_cfg.rewrite_min_size,
+     .min = 0, .max = INT64_MAX, .def = "64mb"},
+    {.name = "aof-load-truncated", .kind = K_BOOL, .ptr = &aof_cfg.load_truncated, .def = "yes"},
+    {.name = "aof-use-rdb-preamble", .kind = K_BOOL, .ptr = &aof_cfg.use_rdb_preamble,
+     .def = "yes"},
+    {.name = "aof-timestamp-enabled", .kind = K_BOOL, .ptr = &aof_cfg.timestamp_enabled,
+     .def = "no"},
+    {.name = "aof-rewrite-incremental-fsync", .kind = K_BOOL,
+     .ptr = &aof_cfg.rewrite_incremental_fsync, .def = "yes"},
+    {.name = "no-appendfsync-on-rewrite", .kind = K_BOOL, .ptr = &aof_cfg.no_fsync_on_rewrite,
+     .def = "no"},
+    {.name = "rdb-key-save-delay", .kind = K_LL, .ptr = &aof_cfg.key_save_delay,
+     .min = INT32_MIN, .max = INT32_MAX, .def = "0", .flags = F_HIDDEN},
+    {.name = "key-load-delay", .kind = K_LL, .ptr = &aof_cfg.key_load_delay, .min = INT32_MIN,
+     .max = INT32_MAX, .def = "0", .flags = F_HIDDEN},
     /* Accepted and echoed for compatibility with Redis configs and tests. */
     COMPAT("save", ""),
     COMPAT("appendonly-compat-dummy", ""),
@@ -316,13 +451,6 @@ static param params[] = {
     COMPAT("zset-max-ziplist-entries", "128"),
     COMPAT("zset-max-ziplist-value", "64"),
     COMPAT("hll-sparse-max-bytes", "3000"),
-    COMPAT("auto-aof-rewrite-percentage", "100"),
-    COMPAT("auto-aof-rewrite-min-size", "67108864"),
-    COMPAT("aof-load-truncated", "yes"),
-    COMPAT("aof-use-rdb-preamble", "yes"),
-    COMPAT("aof-timestamp-enabled", "no"),
-    COMPAT("aof-rewrite-incremental-fsync", "yes"),
-    COMPAT("no-appendfsync-on-rewrite", "no"),
     COMPAT("dbfilename", "dump.rdb"),
     COMPAT("rdbcompression", "yes"),
     COMPAT("rdbchecksum", "yes"),
@@ -338,7 +466,8 @@ static param params[] = {
     COMPAT("lfu-log-factor", "10"),
     COMPAT("lfu-decay-time", "1"),
     COMPAT("active-expire-effort", "1"),
-    COMPAT("maxmemory-clients", "0"),
+    {.name = "maxmemory-clients", .kind = K_SPECIAL, .set = set_mem_or_percent,
+     .get = get_compat_val, .def = "0"},
     COMPAT("latency-tracking", "yes"),
     COMPAT("latency-tracking-info-percentiles", "50 99 99.9"),
     COMPAT("jemalloc-bg-thread", "yes"),
@@ -363,9 +492,10 @@ static param params[] = {
     COMPAT("locale-collate", ""),
     COMPAT("acllog-max-len", "128"),
     COMPAT("aclfile", ""),
-    COMPAT("rdb-key-save-delay", "0"),
-    COMPAT("key-load-delay", "0"),
-    COMPAT("loading-process-events-interval-bytes", "2097152"),
+    {.name = "loading-process-events-interval-bytes", .kind = K_COMPAT, .def = "2097152",
+     .flags = F_HIDDEN},
+    {.name = "replicaof", .alias = "slaveof", .kind = K_COMPAT, .def = "",
+     .flags = F_IMMUTABLE},
     COMPAT("active-defrag-cycle-min", "1"),
     COMPAT("active-defrag-cycle-max", "25"),
     COMPAT("list-max-listpack-size-compat", "-2"),
@@ -758,33 +888,63 @@ int config_rewrite(const char **err)
 
 /* ---- CONFIG command ---- */
 
+/* CONFIG GET, like Redis 7.0: a name without glob characters is looked up
+ * directly (hidden parameters included) and echoed as typed; a pattern is
+ * matched against every name and alias (hidden ones excluded), each of
+ * which is its own entry.  An entry is listed once. */
+typedef struct get_out {
+    const char *name;
+    size_t len;
+} get_out;
+
+static int get_seen(const get_out *v, long n, const char *name, size_t len)
+{
+    for (long i = 0; i < n; i++)
+        if (v[i].len == len && strncasecmp(v[i].name, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+static void get_emit(client *c, get_out *v, long *n, const char *name, size_t len, param *p)
+{
+    if (get_seen(v, *n, name, len))
+        return;
+    v[*n].name = name;
+    v[(*n)++].len = len;
+    str val = format_value(p);
+    reply_bulk(c, name, len);
+    reply_bulk(c, val, str_len(val));
+    str_free(val);
+}
+
 static void cmd_config_get(client *c)
 {
+    size_t nparams = sizeof(params) / sizeof(params[0]);
+    get_out *out = ds_malloc(sizeof(get_out) * (nparams * 2 + (size_t)c->argc));
     void *h = reply_defer(c);
     long n = 0;
-    char seen[512] = {0};
     for (int i = 2; i < c->argc; i++) {
+        const arg *a = &c->argv[i];
+        if (!memchr(a->p, '*', a->len) && !memchr(a->p, '?', a->len) &&
+            !memchr(a->p, '[', a->len)) {
+            char name[256];
+            snprintf(name, sizeof(name), "%.*s", (int)a->len, a->p);
+            param *p = find_param(name);
+            if (p)
+                get_emit(c, out, &n, a->p, a->len, p);
+            continue;
+        }
         for (param *p = params; p->name; p++) {
-            size_t idx = (size_t)(p - params);
-            if (seen[idx])
+            if (p->flags & F_HIDDEN)
                 continue;
-            const char *name = NULL;
-            if (glob_match(c->argv[i].p, c->argv[i].len, p->name, strlen(p->name), 1))
-                name = p->name;
-            else if (p->alias &&
-                     glob_match(c->argv[i].p, c->argv[i].len, p->alias, strlen(p->alias), 1))
-                name = p->alias;
-            if (!name)
-                continue;
-            seen[idx] = 1;
-            str v = format_value(p);
-            reply_bulk_c(c, name);
-            reply_bulk(c, v, str_len(v));
-            str_free(v);
-            n++;
+            if (glob_match(a->p, a->len, p->name, strlen(p->name), 1))
+                get_emit(c, out, &n, p->name, strlen(p->name), p);
+            if (p->alias && glob_match(a->p, a->len, p->alias, strlen(p->alias), 1))
+                get_emit(c, out, &n, p->alias, strlen(p->alias), p);
         }
     }
     reply_set_map_len(c, h, n);
+    ds_free(out);
 }
 
 static void cmd_config_set(client *c)

@@ -12,6 +12,7 @@
 #include "multi.h"
 #include "server.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void obj_val_free(void *v)
@@ -37,6 +38,7 @@ void db_init_all(int n)
 {
     srv.dbs = ds_calloc(sizeof(db) * (size_t)n);
     srv.dbnum = n;
+    srv.active_expire_enabled = 1; /* DEBUG SET-ACTIVE-EXPIRE 0 turns it off */
     for (int i = 0; i < n; i++) {
         srv.dbs[i].id = i;
         srv.dbs[i].keys = dict_new(&keys_dt);
@@ -94,17 +96,37 @@ static int expire_if_needed(db *d, const char *k, size_t len)
     return 1;
 }
 
+/* Under an LFU maxmemory-policy (allkeys-lfu = 3, volatile-lfu = 4 in
+ * config.c's table) each access feeds OBJECT FREQ's counter like Redis's:
+ * it first decays by one per idle minute (lfu-decay-time 1), then grows
+ * with probability 1 / ((counter - 5) * lfu-log-factor + 1), factor 10. */
+static void lfu_access(obj *o, uint32_t now)
+{
+    unsigned counter = o->freq & 0xff;
+    uint32_t idle_min = now >= o->atime ? (now - o->atime) / 60 : 0;
+    counter = idle_min >= counter ? 0 : counter - idle_min;
+    if (counter < 255) {
+        double base = counter > 5 ? (double)(counter - 5) : 0.0;
+        if ((double)rand() / RAND_MAX < 1.0 / (base * 10 + 1))
+            counter++;
+    }
+    o->freq = (uint16_t)counter;
+}
+
 obj *db_lookup(db *d, const char *k, size_t len, int flags)
 {
-    (void)flags;
     if (expire_if_needed(d, k, len))
         return NULL;
     dict_entry *e = dict_find(d->keys, k, len);
     if (!e)
         return NULL;
     obj *o = e->v.val;
-    if (!(flags & LOOKUP_NOTOUCH))
-        o->atime = obj_clock();
+    if (!(flags & LOOKUP_NOTOUCH)) {
+        uint32_t now = obj_clock();
+        if (srv.maxmemory_policy == 3 || srv.maxmemory_policy == 4)
+            lfu_access(o, now);
+        o->atime = now;
+    }
     return o;
 }
 
@@ -137,6 +159,16 @@ void db_add(db *d, const char *k, size_t len, obj *o)
     }
     if (o->type == OBJ_LIST || o->type == OBJ_ZSET || o->type == OBJ_STREAM)
         signal_key_ready(d, k, len);
+    notify_keyspace_event(NOTIFY_NEW, "new", k, len, d->id);
+}
+
+/* A stream key that goes away or gets another value must wake the clients
+ * blocked on it (XREADGROUP replies an error): Redis's
+ * signalDeletedKeyAsReady.  Cheap when nobody blocks in d. */
+static void signal_if_stream(db *d, const char *k, size_t len, const obj *old)
+{
+    if (old && old->type == OBJ_STREAM && dict_size(d->blocking))
+        signal_key_ready(d, k, len);
 }
 
 void db_overwrite(db *d, const char *k, size_t len, obj *o)
@@ -147,6 +179,7 @@ void db_overwrite(db *d, const char *k, size_t len, obj *o)
         return;
     }
     obj *old = e->v.val;
+    signal_if_stream(d, k, len, old);
     e->v.val = o;
     obj_free(old);
 }
@@ -161,12 +194,15 @@ void db_set(db *d, const char *k, size_t len, obj *o, int keepttl)
     if (!keepttl)
         db_remove_expire(d, k, len);
     obj *old = e->v.val;
+    signal_if_stream(d, k, len, old);
     e->v.val = o;
     obj_free(old);
 }
 
 int db_delete(db *d, const char *k, size_t len)
 {
+    if (dict_size(d->blocking))
+        signal_if_stream(d, k, len, dict_fetch(d->keys, k, len));
     if (dict_size(d->expires))
         dict_delete(d->expires, k, len);
     return dict_delete(d->keys, k, len) == 0;
@@ -182,6 +218,7 @@ obj *db_take(db *d, const char *k, size_t len)
     obj *o = e->v.val;
     e->v.val = NULL;
     dict_free_entry(d->keys, e);
+    signal_if_stream(d, k, len, o);
     return o;
 }
 

@@ -19,19 +19,22 @@ struct multi_state {
     uint32_t flags_union;
 };
 
-/* A watch list node in a db's watched dict: a small vector of clients. */
-typedef struct watchers {
-    client **v;
-    size_t n, cap;
-} watchers;
-
-/* The client's own list of watched keys. */
+/* The client's own list of watched keys; the same records are listed in
+ * the db's watched dict (key -> watchers), so a touch can see whether the
+ * key was already expired when it was watched. */
 typedef struct watched_key {
     struct watched_key *next;
+    client *c;
     db *d;
     str key;
     int expired_at_watch;
 } watched_key;
+
+/* A watch list node in a db's watched dict: a small vector of records. */
+typedef struct watchers {
+    watched_key **v;
+    size_t n, cap;
+} watchers;
 
 static arg *copy_argv(const arg *src, int argc)
 {
@@ -69,6 +72,11 @@ void multi_queue(client *c, struct command *cmd)
     q->argc = c->argc;
     q->argv = copy_argv(c->argv, c->argc);
     m->flags_union |= cmd->flags;
+}
+
+uint32_t multi_queued_flags(const client *c)
+{
+    return c->mstate ? c->mstate->flags_union : 0;
 }
 
 void multi_discard(client *c)
@@ -120,10 +128,11 @@ static void watch_key(client *c, db *d, const char *k, size_t len)
     watchers *ws = e->v.val;
     if (ws->n == ws->cap) {
         ws->cap = ws->cap ? ws->cap * 2 : 4;
-        ws->v = ds_realloc(ws->v, sizeof(client *) * ws->cap);
+        ws->v = ds_realloc(ws->v, sizeof(watched_key *) * ws->cap);
     }
-    ws->v[ws->n++] = c;
     watched_key *w = ds_malloc(sizeof(*w));
+    ws->v[ws->n++] = w;
+    w->c = c;
     w->d = d;
     w->key = str_new(k, len);
     w->expired_at_watch = db_key_expired(d, k, len);
@@ -140,7 +149,7 @@ void multi_unwatch_all(client *c)
         if (e) {
             watchers *ws = e->v.val;
             for (size_t i = 0; i < ws->n; i++) {
-                if (ws->v[i] == c) {
+                if (ws->v[i] == w) {
                     ws->v[i] = ws->v[--ws->n];
                     break;
                 }
@@ -179,29 +188,62 @@ void multi_touch_key(db *d, const char *k, size_t len)
     if (!e)
         return;
     watchers *ws = e->v.val;
-    for (size_t i = 0; i < ws->n; i++)
-        ws->v[i]->flags |= CLIENT_DIRTY_CAS;
+    int exists = dict_find(d->keys, k, len) != NULL;
+    for (size_t i = 0; i < ws->n; i++) {
+        watched_key *w = ws->v[i];
+        if (w->expired_at_watch) {
+            /* Watched while already expired: its deletion is no logical
+             * change, and a deleted key is no longer "expired". */
+            if (!exists)
+                w->expired_at_watch = 0;
+            continue;
+        }
+        w->c->flags |= CLIENT_DIRTY_CAS;
+    }
+}
+
+/* The contents of `emptied` are dropped (FLUSH*, with == NULL) or replaced
+ * by those of `with` (SWAPDB): touch every watched key whose logical value
+ * changes, as Redis's touchAllWatchedKeysInDb does. */
+void multi_touch_swapped(db *emptied, db *with)
+{
+    if (dict_size(emptied->watched) == 0)
+        return;
+    dict_iter it;
+    dict_iter_init(&it, emptied->watched, 0);
+    dict_entry *e;
+    while ((e = dict_iter_next(&it))) {
+        const str k = e->key;
+        size_t len = str_len(k);
+        int in_emptied = dict_find(emptied->keys, k, len) != NULL;
+        int in_with = with && dict_find(with->keys, k, len) != NULL;
+        if (!in_emptied && !in_with)
+            continue;
+        watchers *ws = e->v.val;
+        for (size_t i = 0; i < ws->n; i++) {
+            watched_key *w = ws->v[i];
+            if (w->expired_at_watch) {
+                if (!in_with) {
+                    w->expired_at_watch = 0;
+                    continue;
+                }
+                if (db_key_expired(with, k, len))
+                    continue;
+            } else if (!in_emptied && db_key_expired(with, k, len)) {
+                w->expired_at_watch = 1;
+                continue;
+            }
+            w->c->flags |= CLIENT_DIRTY_CAS;
+        }
+    }
+    dict_iter_done(&it);
 }
 
 void multi_touch_flushed(int dbid)
 {
-    for (int i = 0; i < srv.dbnum; i++) {
-        if (dbid != -1 && i != dbid)
-            continue;
-        db *d = &srv.dbs[i];
-        dict_iter it;
-        dict_iter_init(&it, d->watched, 0);
-        dict_entry *e;
-        while ((e = dict_iter_next(&it))) {
-            /* Only keys that existed are touched by a flush. */
-            if (!dict_find(d->keys, e->key, str_len(e->key)))
-                continue;
-            watchers *ws = e->v.val;
-            for (size_t j = 0; j < ws->n; j++)
-                ws->v[j]->flags |= CLIENT_DIRTY_CAS;
-        }
-        dict_iter_done(&it);
-    }
+    for (int i = 0; i < srv.dbnum; i++)
+        if (dbid == -1 || i == dbid)
+            multi_touch_swapped(&srv.dbs[i], NULL);
 }
 
 int multi_watched_expired(client *c)

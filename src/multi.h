@@ -6,6 +6,8 @@
  * CLIENT_DIRTY_CAS, and their EXEC then returns a null array. */
 #ifndef SLUICE_MULTI_H
 #define SLUICE_MULTI_H
+#include <stdint.h>
+
 #include "db.h"
 #include "net/conn.h"
 
@@ -15,8 +17,11 @@ extern const dict_type multi_watched_type; /* db->watched */
 
 void multi_queue(client *c, struct command *cmd);
 void multi_discard(client *c);
+/* Union of the flags of the queued commands (EXEC is checked as them). */
+uint32_t multi_queued_flags(const client *c);
 void multi_touch_key(db *d, const char *k, size_t len);
 void multi_touch_flushed(int dbid);
+void multi_touch_swapped(db *emptied, db *with);
 void multi_unwatch_all(client *c);
 void multi_client_gone(client *c);
 /* Mark watchers of keys that expired before EXEC (Redis checks on EXEC). */

@@ -34,7 +34,7 @@ static const char *str_encoding(const obj *o)
 }
 
 static const obj_type_ops string_ops = {"string", str_free_v, str_dup_v, str_mem_v,
-                                        str_encoding};
+                                        str_encoding, NULL};
 
 uint32_t obj_clock(void)
 {

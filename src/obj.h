@@ -32,12 +32,19 @@ typedef struct obj {
     void *ptr;
 } obj;
 
+struct aof_writer;
+
 typedef struct obj_type_ops {
     const char *name;                 /* TYPE reply */
     void (*free)(void *ptr);
     void *(*dup)(const void *ptr);
     size_t (*mem)(const void *ptr);   /* MEMORY USAGE */
     const char *(*encoding)(const obj *o);
+    /* AOF rewrite: emit the commands that rebuild the value under key
+     * through aof.h's aof_rw_* writer (runs in the rewrite child).  0 ok,
+     * -1 on a write error.  NULL: keys of this type are not persisted.
+     * Strings and lists are written by aof.c itself. */
+    int (*aof_rewrite)(struct aof_writer *w, const char *key, size_t klen, const void *ptr);
 } obj_type_ops;
 
 void obj_register_type(int type, const obj_type_ops *ops);

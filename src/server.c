@@ -8,13 +8,16 @@
  * that order, so no reply leaves before the write it acknowledges. */
 #include "server.h"
 
+#include "aof.h"
 #include "blocked.h"
 #include "ds/alloc.h"
 #include "ds/util.h"
 #include "log.h"
 #include "multi.h"
+#include "pubsub.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +68,7 @@ int arg_ll_range(client *c, const arg *a, long long min, long long max, long lon
         if (err)
             reply_error(c, err);
         else
-            reply_errorf(c, "value is out of range, must be between %lld and %lld", min, max);
+            reply_errorf(c, "value is out of range, value must between %lld and %lld", min, max);
         return -1;
     }
     *out = v;
@@ -81,21 +84,22 @@ int arg_double(client *c, const arg *a, double *out, const char *err)
     return 0;
 }
 
-/* Blocking timeouts: seconds with decimals (or ms), >= 0; 0 = forever. */
+/* Blocking timeouts: seconds with decimals (or ms), >= 0; 0 = forever.
+ * Like Redis 7.0 (getTimeoutFromObjectOrReply): seconds are turned into ms
+ * with ceill() and a cast that makes out-of-range values (inf too) negative,
+ * hence "timeout is negative"; a deadline past the end of time never fires. */
 int arg_timeout(client *c, const arg *a, long long *deadline_ms, int unit_seconds)
 {
-    long double v;
     long long ms;
     if (unit_seconds) {
+        long double v;
         if (!str_to_ld(a->p, a->len, &v)) {
             reply_error(c, "timeout is not a float or out of range");
             return -1;
         }
-        ms = (long long)(v * 1000.0L);
-        if (v * 1000.0L > (long double)INT64_MAX / 2) {
-            reply_error(c, "timeout is out of range");
-            return -1;
-        }
+        long double x = ceill(v * 1000.0L);
+        ms = (x >= -9223372036854775808.0L && x < 9223372036854775808.0L) ? (long long)x
+                                                                            : INT64_MIN;
     } else {
         if (!str_to_ll(a->p, a->len, &ms)) {
             reply_error(c, "timeout is not an integer or out of range");
@@ -106,11 +110,8 @@ int arg_timeout(client *c, const arg *a, long long *deadline_ms, int unit_second
         reply_error(c, "timeout is negative");
         return -1;
     }
-    if (ms > 0 && ms > INT64_MAX / 2 - el_wall_ms()) {
-        reply_error(c, "timeout is out of range");
-        return -1;
-    }
-    *deadline_ms = ms > 0 ? ms + el_wall_ms() : 0;
+    long long now = el_wall_ms();
+    *deadline_ms = (ms == 0 || ms > INT64_MAX - now) ? 0 : ms + now;
     return 0;
 }
 
@@ -178,7 +179,8 @@ const char *server_command_fullname(const command *cmd)
 
 static command *tables[] = {cmd_config_table, cmd_keys_table, cmd_string_table, cmd_server_table,
                             cmd_multi_table, cmd_list_table, cmd_pubsub_table,
-                            cmd_stream_table};
+                            cmd_stream_table, cmd_aof_table, cmd_client_table, cmd_info_table,
+                            cmd_command_table, cmd_debug_table};
 
 static void cmd_key_view(const void *key, const void **p, size_t *len)
 {
@@ -390,8 +392,6 @@ void call(client *c, command *cmd)
     c->last_cmd_name = cmd->fullname;
     if (!srv.in_exec)
         srv.cmd_time_ms = el_wall_ms();
-    if (!(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
-        feed_monitors(c, c->db_id, c->argv, c->argc);
     cmd_failed = 0;
     uint64_t start = el_mono_us();
     cmd->proc(c);
@@ -406,6 +406,10 @@ void call(client *c, command *cmd)
     }
     if (!(cmd->flags & CMD_SKIP_SLOWLOG) && !(c->flags & CLIENT_BLOCKED))
         slowlog_push(c, dur);
+    /* MONITOR sees a command after it ran, like Redis: EXEC comes after the
+     * commands it ran, and AUTH / HELLO have redacted their passwords. */
+    if (!(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
+        feed_monitors(c, c->db_id, c->argv, c->argc);
     if (srv.prop_override) {
         /* The handler chose what to log (e.g. SET EX -> SET PXAT). */
         for (int i = prop_base; i < srv.nprop; i++) {
@@ -527,8 +531,8 @@ void server_exec(client *c)
         return;
     }
     uint32_t flags = cmd->flags;
-    if (strcmp(cmd->name, "exec") == 0 && c->mstate)
-        flags |= 0; /* EXEC's own OOM check happens per queued command */
+    if (cmd->proc == cmd_multi_table[1].proc)
+        flags |= multi_queued_flags(c); /* EXEC is checked as what it runs */
     if (over_maxmemory()) {
         int reject = (flags & CMD_DENYOOM) ||
                      ((c->flags & CLIENT_MULTI) && !is_multi_control(cmd));
@@ -536,6 +540,11 @@ void server_exec(client *c)
             server_reject(c, ERR_OOM);
             return;
         }
+    }
+    const char *diskerr = aof_write_error(); /* -MISCONF after a failed AOF write */
+    if (diskerr && ((flags & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
+        server_reject(c, diskerr);
+        return;
     }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !allowed_in_pubsub(cmd)) {
         char err[256];
@@ -545,6 +554,8 @@ void server_exec(client *c)
         server_reject(c, err);
         return;
     }
+    if (srv.pause_type && client_pause_postpone(c, cmd))
+        return; /* CLIENT PAUSE: it runs when the pause ends */
     if ((c->flags & CLIENT_MULTI) && !is_multi_control(cmd)) {
         multi_queue(c, cmd);
         reply_raw(c, "+QUEUED\r\n", 9);
@@ -580,7 +591,6 @@ static void check_timeouts(long long now)
         client *c = n->clients[fd];
         if (!c)
             continue;
-        conn_shrink_idle(c, now);
         if (srv.maxidletime && !(c->flags & (CLIENT_BLOCKED | CLIENT_PUBSUB | CLIENT_MONITOR)) &&
             now - c->last_ms > srv.maxidletime * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
@@ -608,6 +618,7 @@ static long long cron(el *l, el_timer *t, void *ud)
         dict_shrink_if_sparse(srv.dbs[i].keys);
         dict_shrink_if_sparse(srv.dbs[i].expires);
     }
+    conn_clients_cron(srv.net, srv.hz, now);
     if (now - last_clients_check >= 1000) {
         check_timeouts(now);
         last_clients_check = now;
@@ -650,19 +661,6 @@ static void on_accept(client *c)
     c->authenticated = !(srv.requirepass && srv.requirepass[0]);
 }
 
-static int may_process(client *c)
-{
-    (void)c;
-    if (!srv.pause_end_ms)
-        return 1;
-    if (el_wall_ms() >= srv.pause_end_ms) {
-        srv.pause_end_ms = 0;
-        srv.pause_type = 0;
-        return 1;
-    }
-    return 0;
-}
-
 void (*pubsub_client_gone_hook)(client *c);
 
 static void handle_signal(int sig)
@@ -694,10 +692,11 @@ void server_init(void)
     srv.loop = el_new(srv.maxclients + 1024);
     net_hooks hooks = {server_exec, on_client_free, is_unauth, on_error_reply, on_accept};
     srv.net = net_new(srv.loop, (int)srv.maxclients + 1024, &hooks);
-    srv.net->may_process = may_process;
     db_init_all(srv.dbnum);
     server_init_commands();
     blocked_init();
+    pubsub_init();
+    aof_init();
     el_timer_add(srv.loop, 1, cron, NULL);
     el_set_before_sleep(srv.loop, before_sleep, NULL);
     signal(SIGPIPE, SIG_IGN);

@@ -70,6 +70,13 @@ extern command cmd_multi_table[];
 extern command cmd_list_table[];
 extern command cmd_pubsub_table[];
 extern command cmd_stream_table[];
+extern command cmd_client_table[];  /* cmd/client.c */
+extern command cmd_info_table[];    /* cmd/info.c */
+extern command cmd_command_table[]; /* cmd/command.c */
+extern command cmd_debug_table[];   /* cmd/debug.c: DEBUG MEMORY SLOWLOG LATENCY */
+/* cmd/client.c: CLIENT PAUSE; 1 if c's command was postponed. */
+int client_pause_postpone(client *c, const command *cmd);
+extern command cmd_aof_table[]; /* aof.c: BGREWRITEAOF, SAVE, BGSAVE */
 
 #define NUM_DBS_DEFAULT 16
 

@@ -82,6 +82,10 @@ int glob_match(const char *pat, size_t plen, const char *s, size_t slen, int noc
     size_t pi = 0, si = 0;
     size_t star_p = (size_t)-1, star_s = 0;
 
+    /* Like Redis, an empty string matches only the empty pattern (even
+     * "*" does not match it). */
+    if (slen == 0)
+        return plen == 0;
     while (si < slen) {
         if (pi < plen && pat[pi] == '*') {
             while (pi < plen && pat[pi] == '*')

@@ -1,16 +1,32 @@
 /* str.c - see str.h for the layout.  Growth doubles up to 1 MiB, then adds
- * 1 MiB at a time, so appends are amortised O(1) without wasting gigabytes. */
+ * 1 MiB at a time, so appends are amortised O(1) without wasting gigabytes.
+ *
+ * len and cap are 32-bit: a str holds at most UINT32_MAX bytes.  Asking for
+ * more is a caller bug (limits such as proto-max-bulk-len must keep values
+ * below it) and aborts loudly instead of silently truncating the length. */
 #include "str.h"
 
 #include "alloc.h"
 #include "util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HDR sizeof(struct str_hdr)
 
+static void check_len(size_t len)
+{
+    if (len > UINT32_MAX) {
+        fprintf(stderr, "sluice: string of %zu bytes exceeds the 4 GiB limit\n", len);
+        fflush(stderr);
+        abort();
+    }
+}
+
 static str str_alloc(size_t cap)
 {
+    check_len(cap);
     char *mem = ds_malloc(HDR + cap + 1);
     struct str_hdr *h = (struct str_hdr *)mem;
     /* Use whatever the allocator gave us beyond what we asked for. */
@@ -69,6 +85,7 @@ str str_make_room(str s, size_t extra)
     size_t len = str_len(s), need = len + extra;
     if (need <= str_cap(s))
         return s;
+    check_len(need);
     size_t cap = need < (1u << 20) ? need * 2 : need + (1u << 20);
     char *mem = ds_realloc(s - HDR, HDR + cap + 1);
     size_t usable = ds_alloc_size(mem) - HDR - 1;

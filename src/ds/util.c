@@ -96,9 +96,12 @@ int str_to_double(const char *s, size_t len, double *out)
     return 1;
 }
 
+/* Redis reads at most this many characters as a long double. */
+#define LD_IN_MAX (5 * 1024)
+
 int str_to_ld(const char *s, size_t len, long double *out)
 {
-    char buf[LD_STR_MAX];
+    char buf[LD_IN_MAX];
     char *end;
     if (len == 0 || len >= sizeof(buf))
         return 0;
@@ -120,8 +123,9 @@ int ld_to_str_human(char *buf, size_t cap, long double v)
 {
     int n;
     if (isinf(v)) {
-        n = snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
-        return n;
+        if (cap < 5) /* room for "-inf" and its NUL */
+            return 0;
+        return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
     }
     n = snprintf(buf, cap, "%.17Lf", v);
     if (n < 0 || (size_t)n + 1 > cap)

@@ -343,10 +343,25 @@ static void protocol_error(client *c)
         el_del(c->net->loop, c->fd, EL_READ);
 }
 
+/* After a command ran: CLIENT REPLY SKIP silences exactly the next one. */
+static void after_command(client *c)
+{
+    if (c->flags & CLIENT_PAUSED)
+        return; /* postponed: it has not run yet */
+    c->flags &= ~CLIENT_REPLY_SKIP;
+    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+        c->flags |= CLIENT_REPLY_SKIP;
+        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
+    }
+}
+
+#define STOP_FLAGS \
+    (CLIENT_BLOCKED | CLIENT_PAUSED | CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)
+
 void conn_process_input(client *c)
 {
     net *n = c->net;
-    while (!(c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY))) {
+    while (!(c->flags & STOP_FLAGS)) {
         if (n->may_process && !n->may_process(c))
             break;
         c->rp.unauth = n->hooks.is_unauth ? n->hooks.is_unauth(c) : 0;
@@ -361,18 +376,32 @@ void conn_process_input(client *c)
         set_argv(c);
         c->last_ms = el_wall_ms();
         n->hooks.exec(c);
+        after_command(c);
         resp_next(&c->rp);
         c->argc = 0;
         conn_release_argv(c);
     }
     c->flags &= ~CLIENT_UNBLOCKED;
+    /* A big buffer is kept and shrunk by the cron (conn_shrink_idle), as
+     * Redis does, so a client sending large values does not reallocate it
+     * for every command. */
     if (!(c->flags & CLIENT_BLOCKED))
         compact(c);
-    if (c->qlen == 0 && c->qcap > 64 * 1024) {
-        ds_free(c->qbuf);
-        c->qbuf = NULL;
-        c->qcap = 0;
+}
+
+void conn_run_argv(client *c, const arg *argv, int argc)
+{
+    if (argc > c->argv_cap) {
+        c->argv_cap = argc;
+        c->argv = ds_realloc(c->argv, sizeof(arg) * (size_t)c->argv_cap);
     }
+    memcpy(c->argv, argv, sizeof(arg) * (size_t)argc);
+    c->argc = argc;
+    c->last_ms = el_wall_ms();
+    c->net->hooks.exec(c);
+    after_command(c);
+    c->argc = 0;
+    conn_release_argv(c);
 }
 
 static void ensure_room(client *c, size_t want)
@@ -411,11 +440,13 @@ static void read_handler(el *l, int fd, void *ud, int mask)
             conn_close_async(c);
         return;
     }
+    /* The peak counts the room this read asked for, like Redis: a buffer
+     * is never shrunk below what a normal read needs. */
+    if (c->qlen + want > c->qbuf_peak)
+        c->qbuf_peak = c->qlen + want;
     c->qlen += (size_t)r;
     c->net->stat_net_in += r;
     c->last_ms = c->last_active_ms = el_wall_ms();
-    if (c->qlen > c->qbuf_peak)
-        c->qbuf_peak = c->qlen;
     if (c->qlen - c->rp.start > c->net->qbuf_limit) {
         log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%llu "
                 "addr=%s qbuf=%zu", (unsigned long long)c->id, c->addr, c->qlen);
@@ -458,19 +489,60 @@ void conn_check_obuf_limit(client *c)
     }
 }
 
+/* Query buffer upkeep, run for every client a few times a second (Redis's
+ * clientsCronResizeQueryBuffer): a buffer wasting more than 4 KiB is freed
+ * down to its content after 2 s of idleness, or, when it is over 32 KiB and
+ * more than twice the recent peak, trimmed to that peak.  The peak then
+ * restarts from the current content.  Blocked or postponed clients keep
+ * their buffer (their pending bytes may still be referenced). */
 void conn_shrink_idle(client *c, long long now_ms)
 {
-    if (now_ms - c->last_active_ms < 2000)
-        return;
-    if (c->qlen == 0 && c->qbuf && !(c->flags & CLIENT_BLOCKED)) {
-        ds_free(c->qbuf);
-        c->qbuf = NULL;
-        c->qcap = 0;
-        c->rp.pos = c->rp.start = 0;
+    size_t avail = c->qcap - c->qlen;
+    int busy = (c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED)) || c->argc;
+    if (c->qbuf && avail > 4096 && !busy) {
+        size_t want = 0;
+        if (now_ms - c->last_ms > 2000) {
+            want = c->qlen;
+        } else if (c->qcap > 32 * 1024 && c->qcap / 2 > c->qbuf_peak) {
+            want = c->qlen > c->qbuf_peak ? c->qlen : c->qbuf_peak;
+            size_t need = resp_bulk_need(&c->rp, c->qlen);
+            if (need && c->qlen + need > want)
+                want = c->qlen + need;
+        } else {
+            want = c->qcap;
+        }
+        if (want == 0) {
+            ds_free(c->qbuf);
+            c->qbuf = NULL;
+            c->qcap = 0;
+        } else if (want < c->qcap) {
+            c->qbuf = ds_realloc(c->qbuf, want);
+            c->qcap = ds_alloc_size(c->qbuf);
+        }
     }
-    if (c->buf && c->bufpos == 0 && !c->rhead && !(c->flags & CLIENT_PENDING_WRITE)) {
+    c->qbuf_peak = c->qlen;
+    if (now_ms - c->last_active_ms >= 2000 && c->buf && c->bufpos == 0 && !c->rhead &&
+        !(c->flags & CLIENT_PENDING_WRITE)) {
         ds_free(c->buf);
         c->buf = NULL;
     }
-    c->qbuf_peak = c->qlen;
+}
+
+void conn_clients_cron(net *n, int hz, long long now_ms)
+{
+    /* Visit every client about once per second, at least 50 per call. */
+    size_t todo = n->nclients / (size_t)(hz > 0 ? hz : 10);
+    if (todo < 50)
+        todo = 50;
+    if (todo > n->nclients)
+        todo = n->nclients;
+    for (int scanned = 0; todo && scanned < n->maxfds; scanned++) {
+        if (n->cron_cursor >= n->maxfds)
+            n->cron_cursor = 0;
+        client *c = n->clients[n->cron_cursor++];
+        if (!c)
+            continue;
+        conn_shrink_idle(c, now_ms);
+        todo--;
+    }
 }

@@ -142,6 +142,7 @@ typedef struct net {
     int protected_mode;
     int has_password;
     int paused;          /* CLIENT PAUSE: don't process commands */
+    int cron_cursor;     /* conn_clients_cron position (fd) */
     int (*may_process)(client *c); /* owner veto (pause) */
 } net;
 
@@ -162,6 +163,12 @@ void conn_release_argv(client *c);
 size_t conn_output_pending(const client *c);
 size_t conn_qbuf_used(const client *c);
 void conn_shrink_idle(client *c, long long now_ms);
+/* Cron: resize idle or oversized query buffers of a slice of the clients. */
+void conn_clients_cron(net *n, int hz, long long now_ms);
+/* Run one command from a saved argv (a postponed client resuming) with the
+ * same bookkeeping as a parsed one; the caller then calls
+ * conn_process_input to continue with the query buffer. */
+void conn_run_argv(client *c, const arg *argv, int argc);
 int conn_write_now(client *c);
 int conn_obuf_class(const client *c);
 void conn_check_obuf_limit(client *c);

@@ -127,8 +127,13 @@ void reply_error_len(client *c, const char *msg, size_t len)
     char tmp[512];
     const char *pre = (len && msg[0] == '-') ? "" : "-ERR ";
     size_t pl = strlen(pre), n = 0;
-    if (c->net->hooks.on_error)
-        c->net->hooks.on_error(c, msg[0] == '-' ? msg + 1 : msg, msg[0] == '-' ? len - 1 : len);
+    /* The hook sees the error code first ("ERR" when we add it). */
+    if (c->net->hooks.on_error) {
+        if (pl)
+            c->net->hooks.on_error(c, "ERR", 3);
+        else
+            c->net->hooks.on_error(c, msg + 1, len - 1);
+    }
     if (!accepting(c))
         return;
     if (pl + len + 2 > sizeof(tmp)) {
@@ -355,7 +360,7 @@ void reply_help(client *c, const char *cmd, const char **lines)
     for (long k = 0; k < n; k++)
         reply_status(c, lines[k]);
     reply_status(c, "HELP");
-    reply_status(c, "    Print this help.");
+    reply_status(c, "    Prints this help.");
 }
 
 /* Deferred headers: a placeholder block with room for "*<n>\r\n". */

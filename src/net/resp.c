@@ -90,16 +90,58 @@ static long find_cr(const char *buf, size_t from, size_t len)
     return (long)at;
 }
 
+/* Fast path for the usual header: one type byte, then "0" or 1-18 digits
+ * without a leading zero, then CR and at least one more byte.  Returns the
+ * CR's offset and the value, or -1 to take the general path (incomplete
+ * lines, signs, long or malformed numbers), which gives the same answer for
+ * everything this accepts. */
+static long quick_number(const char *buf, size_t from, size_t len, long long *out)
+{
+    size_t i = from + 1, end = from + 20 < len ? from + 20 : len;
+    unsigned long long v = 0;
+    if (i < end && buf[i] == '0') {
+        i++;
+    } else {
+        if (i >= end || buf[i] < '1' || buf[i] > '9')
+            return -1;
+        while (i < end && (unsigned char)(buf[i] - '0') <= 9)
+            v = v * 10 + (unsigned)(buf[i++] - '0');
+    }
+    if (i >= end || buf[i] != '\r' || i + 1 >= len)
+        return -1;
+    *out = (long long)v;
+    return (long)i;
+}
+
+/* The number of a header line: RESP_OK with *cr and *n, RESP_INCOMPLETE,
+ * or RESP_ERR with `too_big` or `invalid` as the error. */
+static int header_number(resp_parser *p, const char *buf, size_t len, long *cr, long long *n,
+                         const char *too_big, const char *invalid)
+{
+    *cr = quick_number(buf, p->pos, len, n);
+    if (*cr >= 0)
+        return RESP_OK;
+    *cr = find_cr(buf, p->pos, len);
+    if (*cr == -2)
+        return fail(p, too_big);
+    if (*cr == -1)
+        return RESP_INCOMPLETE;
+    if (!str_to_ll(buf + p->pos + 1, (size_t)*cr - p->pos - 1, n))
+        return fail(p, invalid);
+    return RESP_OK;
+}
+
 static int parse_header(resp_parser *p, char *buf, size_t len)
 {
-    long cr = find_cr(buf, p->pos, len);
+    static const char invalid[] = "Protocol error: invalid multibulk length";
+    long cr;
     long long n;
-    if (cr == -2)
-        return fail(p, "Protocol error: too big mbulk count string");
-    if (cr == -1)
-        return RESP_INCOMPLETE;
-    if (!str_to_ll(buf + p->pos + 1, (size_t)cr - p->pos - 1, &n) || n > INT_MAX)
-        return fail(p, "Protocol error: invalid multibulk length");
+    int r = header_number(p, buf, len, &cr, &n, "Protocol error: too big mbulk count string",
+                          invalid);
+    if (r != RESP_OK)
+        return r;
+    if (n > INT_MAX)
+        return fail(p, invalid);
     if (n > 10 && p->unauth)
         return fail(p, "Protocol error: unauthenticated multibulk length");
     p->pos = (size_t)cr + 2;
@@ -109,20 +151,26 @@ static int parse_header(resp_parser *p, char *buf, size_t len)
 
 static int parse_bulk_header(resp_parser *p, char *buf, size_t len)
 {
-    long cr = find_cr(buf, p->pos, len);
+    static const char invalid[] = "Protocol error: invalid bulk length";
+    long cr;
     long long n;
-    if (cr == -2)
-        return fail(p, "Protocol error: too big bulk count string");
-    if (cr == -1)
-        return RESP_INCOMPLETE;
-    if (buf[p->pos] != '$') {
+    if (p->pos < len && buf[p->pos] != '$') {
+        /* Redis reports this only once the line is complete. */
+        cr = find_cr(buf, p->pos, len);
+        if (cr == -2)
+            return fail(p, "Protocol error: too big bulk count string");
+        if (cr == -1)
+            return RESP_INCOMPLETE;
         snprintf(p->errbuf, sizeof(p->errbuf), "Protocol error: expected '$', got '%c'",
                  buf[p->pos]);
         return fail(p, p->errbuf);
     }
-    if (!str_to_ll(buf + p->pos + 1, (size_t)cr - p->pos - 1, &n) || n < 0 ||
-        n > p->max_bulk)
-        return fail(p, "Protocol error: invalid bulk length");
+    int r = header_number(p, buf, len, &cr, &n, "Protocol error: too big bulk count string",
+                          invalid);
+    if (r != RESP_OK)
+        return r;
+    if (n < 0 || n > p->max_bulk)
+        return fail(p, invalid);
     if (n > 16384 && p->unauth)
         return fail(p, "Protocol error: unauthenticated bulk length");
     p->pos = (size_t)cr + 2;
@@ -220,6 +268,14 @@ static int squoted(char *s, size_t n, size_t *i, size_t *w)
     return -1;
 }
 
+/* Ends an unquoted token.  Narrower than is_space() on purpose: Redis's
+ * sdssplitargs() skips any isspace() byte between tokens but ends a token
+ * only at ' ', '\n', '\r' and '\t', so "a\vb" is one argument. */
+static int is_token_end(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 /* Split an inline line [off, off+n) into args, unescaping in place. */
 static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
 {
@@ -231,31 +287,17 @@ static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
         if (i >= n)
             return RESP_OK;
         size_t w = i, start = i;
-        int inq = 0;
-        while (i < n && (inq || !is_space(s[i]))) {
-            if (s[i] == '"') {
+        while (i < n && !is_token_end(s[i])) {
+            char q = s[i];
+            if (q == '"' || q == '\'') {
+                /* ab"cd" is "abcd"; the closing quote must end the token. */
                 i++;
-                if (dquoted(s, n, &i, &w) < 0)
-                    return fail(p, "Protocol error: unbalanced quotes in request");
-                break;
-            } else if (s[i] == '\'') {
-                i++;
-                if (squoted(s, n, &i, &w) < 0)
+                int r = q == '"' ? dquoted(s, n, &i, &w) : squoted(s, n, &i, &w);
+                if (r < 0)
                     return fail(p, "Protocol error: unbalanced quotes in request");
                 break;
             }
             s[w++] = s[i++];
-        }
-        /* A token like ab"cd" continues after the quoted part. */
-        while (i < n && !is_space(s[i])) {
-            if (s[i] == '"' || s[i] == '\'') {
-                char q = s[i++];
-                int r = q == '"' ? dquoted(s, n, &i, &w) : squoted(s, n, &i, &w);
-                if (r < 0)
-                    return fail(p, "Protocol error: unbalanced quotes in request");
-            } else {
-                s[w++] = s[i++];
-            }
         }
         push_arg(p, off + start, w - start);
     }

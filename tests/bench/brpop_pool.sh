@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# tests/bench/brpop_pool.sh - the BRPOP worker-pool benchmark (brpop_pool.c)
+# against sluice-server and redis-server 7.0.15 side by side.  A benchmark,
+# never a test: it prints, it does not fail on a missed target.
+#
+# Starts `redis-server --save '' --appendonly no` and `sluice-server
+# --appendonly no` on free ports, runs brpop_pool against each in
+# alternating rounds (redis, sluice, sluice, redis, ...) and keeps the best
+# round of each: jobs per second of server CPU (target: sluice >= 1.3x
+# Redis) and, for information, jobs per wall-clock second.
+#
+# Environment:
+#   POOL_JOBS=1000000   jobs per round
+#   POOL_ROUNDS=3       rounds per server
+#   POOL_PRODUCERS=4 POOL_WORKERS=8 POOL_BATCH=100
+#   BENCH_PORT=7270     first port to try (free ports are probed upwards)
+#   SLUICE_SERVER, REDIS_SERVER   binaries to use
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+JOBS=${POOL_JOBS:-1000000}
+ROUNDS=${POOL_ROUNDS:-3}
+PRODUCERS=${POOL_PRODUCERS:-4}
+WORKERS=${POOL_WORKERS:-8}
+BATCH=${POOL_BATCH:-100}
+
+tmp=$(mktemp -d /tmp/sluice-pool.XXXXXX)
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+    echo "brpop_pool: $*" >&2
+    exit 1
+}
+
+[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
+command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER"
+
+bin=$tmp/brpop_pool
+cc -O2 -Wall -Wextra -o "$bin" "$here/brpop_pool.c" -lhiredis -lpthread || die "build failed"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+next_port=${BENCH_PORT:-7270}
+free_port() {
+    while port_busy "$next_port"; do next_port=$((next_port + 1)); done
+    echo "$next_port"
+    next_port=$((next_port + 1))
+}
+
+start_server() { # name port cmd... -> started_pid
+    local name=$1 port=$2
+    shift 2
+    mkdir -p "$tmp/$name"
+    (cd "$tmp/$name" && exec "$@") >"$tmp/$name.log" 2>&1 &
+    started_pid=$!
+    pids+=("$started_pid")
+    for _ in $(seq 1 100); do
+        kill -0 "$started_pid" 2>/dev/null || die "$name exited at start-up"
+        [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0
+        sleep 0.05
+    done
+    die "$name did not answer PING on port $port"
+}
+
+redis_port=$(free_port)
+start_server redis "$redis_port" "$REDIS_SERVER" --port "$redis_port" --save '' \
+    --appendonly no
+redis_pid=$started_pid
+sluice_port=$(free_port)
+start_server sluice "$sluice_port" "$SLUICE_SERVER" --port "$sluice_port" --appendonly no
+sluice_pid=$started_pid
+
+field() { # line key
+    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+best_r_cpu=0 best_s_cpu=0 best_r_wall=0 best_s_wall=0
+printf "%-7s %5s | %10s %8s %14s\n" server round "jobs/s" "cpu s" "jobs/cpu-s"
+for round in $(seq 1 "$ROUNDS"); do
+    order="redis sluice"
+    [ $((round % 2)) = 0 ] && order="sluice redis"
+    for who in $order; do
+        if [ "$who" = redis ]; then p=$redis_port pid=$redis_pid; else
+            p=$sluice_port pid=$sluice_pid
+        fi
+        out=$("$bin" --port "$p" --pid "$pid" --jobs "$JOBS" --producers "$PRODUCERS" \
+            --workers "$WORKERS" --batch "$BATCH") || die "$who round $round failed"
+        per_cpu=$(field "$out" jobs_per_cpu_s)
+        per_wall=$(field "$out" jobs_per_s)
+        printf "%-7s %5s | %10s %8s %14s\n" "$who" "$round" "$per_wall" \
+            "$(field "$out" cpu_s)" "$per_cpu"
+        if [ "$who" = redis ]; then
+            [ "$per_cpu" -gt "$best_r_cpu" ] && best_r_cpu=$per_cpu
+            [ "$per_wall" -gt "$best_r_wall" ] && best_r_wall=$per_wall
+        else
+            [ "$per_cpu" -gt "$best_s_cpu" ] && best_s_cpu=$per_cpu
+            [ "$per_wall" -gt "$best_s_wall" ] && best_s_wall=$per_wall
+        fi
+    done
+done
+echo
+echo "BRPOP pool: $JOBS jobs, $PRODUCERS producers (LPUSH, $BATCH in flight)," \
+    "$WORKERS workers (BRPOP), best of $ROUNDS rounds, $(nproc) CPUs"
+awk -v rc="$best_r_cpu" -v sc="$best_s_cpu" -v rw="$best_r_wall" -v sw="$best_s_wall" 'BEGIN {
+    printf "jobs per server CPU second: redis %d, sluice %d, ratio %.2f (target >= 1.3: %s)\n",
+        rc, sc, sc / rc, (sc / rc >= 1.3) ? "ok" : "MISS"
+    printf "jobs per wall second:       redis %d, sluice %d, ratio %.2f\n", rw, sw, sw / rw }'

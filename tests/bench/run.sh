@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh - side-by-side benchmark of sluice-server and Redis 7.0.15
+# (run by `make bench`).  A benchmark, never a test: it prints, it does not fail
+# on a missed target.
+#
+# Starts `redis-server --save '' --appendonly no` and `sluice-server
+# --appendonly no` on free ports, then for every row and pipeline depth runs
+# `redis-benchmark -c 50` against each server in alternating rounds (redis,
+# sluice, redis, sluice, ...) and keeps the best of the rounds: the highest
+# ops/s and, separately, the lowest server CPU per request.  Server CPU is
+# utime+stime of the server process (/proc/PID/stat, all threads) before and
+# after the run, divided by the number of requests.
+#
+# What to compare (issue 2, "Performance"): on a 2-core machine at -P 1 and
+# -P 16 redis-benchmark itself is the bottleneck, so compare CPU µs per request
+# (targets: sluice <= 0.95x Redis at -P 1, <= 0.8x at -P 16); at -P 256 the
+# server is the bottleneck, so compare throughput (target >= 1.5x Redis).  The
+# "target" column judges the core rows (PING_MBULK, SET, GET, INCR) by the
+# metric that matters at that depth.  Idle resident memory: target < 3 MB.
+#
+# Environment:
+#   BENCH_QUICK=1           short run: 1/10 of the requests, 1 round
+#   BENCH_TESTS=set,get     only these rows (names as in the row list)
+#   BENCH_PIPELINES=1,16    pipeline depths (default 1,16,256)
+#   BENCH_ROUNDS=3          rounds per server (default 3; 1 with BENCH_QUICK)
+#   BENCH_N_P1=200000       requests per run at -P 1 (default 200000)
+#   BENCH_N=2000000         requests per run at deeper pipelines (default 2M)
+#   BENCH_CLIENTS=50        redis-benchmark connections
+#   BENCH_PORT=7400         first port to try (free ports are probed upwards)
+#   BENCH_PIN=1             pin each server to CPU 0 and the client to CPU 1
+#   SLUICE_SERVER, REDIS_SERVER, REDIS_BENCHMARK   binaries to use
+#
+# Rows: built in below (PING_MBULK, SET, GET, INCR and a few list/pubsub
+# rows that are skipped unless named in BENCH_TESTS or BENCH_ALL=1), plus any
+# tests/bench/rows.d/*.rows file: one row per line, "name spec", where name is
+# what BENCH_TESTS selects and spec is either "-t <redis-benchmark test>" or a
+# command with its arguments (e.g. "publish  publish ch msg").  A leading '+'
+# on the name ("+lpush -t lpush") makes the row run by default.  Lines
+# starting with '#' are comments.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
+CLIENTS=${BENCH_CLIENTS:-50}
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+    N_P1=${BENCH_N_P1:-20000}
+    N_DEEP=${BENCH_N:-200000}
+    ROUNDS=${BENCH_ROUNDS:-1}
+else
+    N_P1=${BENCH_N_P1:-200000}
+    N_DEEP=${BENCH_N:-2000000}
+    ROUNDS=${BENCH_ROUNDS:-3}
+fi
+PIPELINES=${BENCH_PIPELINES:-1,16,256}
+SELECT=$(echo "${BENCH_TESTS:-}" | tr 'A-Z' 'a-z' | tr -d ' ')
+TICK=$(getconf CLK_TCK)
+
+# ---- rows ------------------------------------------------------------------
+
+# "name spec"; a '+' marks rows run by default.
+ROWS=(
+    "+ping_mbulk -t ping_mbulk"
+    "+set -t set"
+    "+get -t get"
+    "+incr -t incr"
+    "ping_inline -t ping_inline"
+    "lpush -t lpush"
+    "rpush -t rpush"
+    "lpop -t lpop"
+    "rpop -t rpop"
+    "lrange_100 -t lrange_100"
+    "publish publish ch msg"
+)
+if [ -d "$here/rows.d" ]; then
+    for f in "$here"/rows.d/*.rows; do
+        [ -e "$f" ] || continue
+        while IFS= read -r line; do
+            line=${line%%#*}
+            [ -n "${line// /}" ] && ROWS+=("$(echo "$line" | sed 's/^ *//; s/ *$//')")
+        done < "$f"
+    done
+fi
+
+row_selected() { # name default(0/1)
+    if [ -n "$SELECT" ]; then
+        case ",$SELECT," in *",$1,"*) return 0 ;; esac
+        return 1
+    fi
+    [ "$2" = 1 ] || [ "${BENCH_ALL:-0}" = 1 ]
+}
+
+is_core() {
+    case "$1" in ping_mbulk | set | get | incr) return 0 ;; esac
+    return 1
+}
+
+# ---- servers ----------------------------------------------------------------
+
+tmp=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+pids=()
+
+cleanup() {
+    local p
+    for p in "${pids[@]:-}"; do
+        [ -n "$p" ] && kill "$p" 2>/dev/null
+    done
+    for p in "${pids[@]:-}"; do
+        [ -n "$p" ] && wait "$p" 2>/dev/null
+    done
+    pids=()
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'echo; echo "interrupted: stopping servers" >&2; exit 130' INT TERM
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+port_busy() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+next_port=${BENCH_PORT:-7400}
+free_port() {
+    while port_busy "$next_port"; do
+        next_port=$((next_port + 1))
+    done
+    echo "$next_port"
+    next_port=$((next_port + 1))
+}
+
+pin() { # cpu
+    if [ "${BENCH_PIN:-0}" = 1 ] && command -v taskset >/dev/null; then
+        echo "taskset -c $1"
+    fi
+}
+
+# start_server name port cmd... ; sets $started_pid
+start_server() {
+    local name=$1 port=$2
+    shift 2
+    mkdir -p "$tmp/$name"
+    (cd "$tmp/$name" && exec $(pin 0) "$@") >"$tmp/$name.log" 2>&1 &
+    started_pid=$!
+    pids+=("$started_pid")
+    local i
+    for i in $(seq 1 100); do
+        if ! kill -0 "$started_pid" 2>/dev/null; then
+            tail -20 "$tmp/$name.log" >&2
+            die "$name exited at start-up"
+        fi
+        if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    die "$name did not answer PING on port $port"
+}
+
+cpu_ticks() { # pid -> utime+stime in clock ticks
+    # Field 2 (comm) may hold spaces: cut everything up to the last ')'.
+    local s
+    s=$(cat "/proc/$1/stat") || die "process $1 is gone"
+    s=${s##*) }
+    set -- $s
+    # After comm: state=1 ... utime=12 stime=13 (fields 14 and 15 overall).
+    echo $((${12} + ${13}))
+}
+
+rss_kb() {
+    awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER (make deps)"
+command -v "$REDIS_BENCHMARK" >/dev/null || die "no $REDIS_BENCHMARK (make deps)"
+[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
+
+redis_port=$(free_port)
+start_server redis "$redis_port" "$REDIS_SERVER" --port "$redis_port" --save '' \
+    --appendonly no
+redis_pid=$started_pid
+sluice_port=$(free_port)
+start_server sluice "$sluice_port" "$SLUICE_SERVER" --port "$sluice_port" --appendonly no
+sluice_pid=$started_pid
+
+sleep 0.5
+redis_rss0=$(rss_kb "$redis_pid")
+sluice_rss0=$(rss_kb "$sluice_pid")
+redis_ver=$("$REDIS_SERVER" --version | sed 's/.*v=\([^ ]*\).*/\1/')
+
+# ---- one run -------------------------------------------------------------------
+
+# run_one pid port pipeline n spec... -> prints "ops_per_sec us_per_req"
+run_one() {
+    local pid=$1 port=$2 pipe=$3 n=$4
+    shift 4
+    local args
+    if [ "$1" = -t ]; then
+        args=(-t "$2")
+    else
+        args=("$@")
+    fi
+    local t0 t1 out rps
+    t0=$(cpu_ticks "$pid")
+    out=$($(pin 1) "$REDIS_BENCHMARK" -p "$port" -c "$CLIENTS" -n "$n" -P "$pipe" --csv \
+        "${args[@]}" 2>"$tmp/rb.err")
+    t1=$(cpu_ticks "$pid")
+    # Last CSV line is the measured test (LRANGE first runs its own LPUSH).
+    rps=$(echo "$out" | grep -v '^"test"' | tail -1 | cut -d, -f2 | tr -d '"')
+    if [ -z "$rps" ]; then
+        echo "bench: redis-benchmark -p $port -P $pipe $*: $(head -3 "$tmp/rb.err")" >&2
+        echo "- -"
+        return
+    fi
+    awk -v r="$rps" -v d=$((t1 - t0)) -v n="$n" -v hz="$TICK" \
+        'BEGIN { printf "%.0f %.3f\n", r, d / hz * 1e6 / n }'
+}
+
+# best max|min current new -> the better of the two ("" and "-" mean none)
+best() {
+    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
+        if (b == "-" || b == "") { print a; exit }
+        if (a == "") { print b; exit }
+        if (m == "max") print (b + 0 > a + 0) ? b : a
+        else print (b + 0 < a + 0) ? b : a }'
+}
+
+# ratio sluice redis -> "1.23" or "-"
+ratio() {
+    awk -v s="$1" -v r="$2" 'BEGIN {
+        if (s == "" || r == "" || r + 0 == 0) print "-"
+        else printf "%.2f\n", s / r }'
+}
+
+# ---- table -------------------------------------------------------------------
+
+fmt_row() {
+    printf "%-12s %4s | %11s %11s %6s | %8s %8s %6s | %s\n" "$@"
+}
+
+echo "Sluice vs Redis $redis_ver: redis-benchmark -c $CLIENTS, best of $ROUNDS" \
+    "alternating rounds, -n $N_P1 at -P 1 and $N_DEEP deeper"
+echo "redis pid $redis_pid port $redis_port; sluice pid $sluice_pid port $sluice_port;" \
+    "$(nproc) CPUs$([ "${BENCH_PIN:-0}" = 1 ] && echo ", pinned")"
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
+    echo "WARNING: load average $load before the run: other work competes for the CPUs;"
+    echo "         ratios are unreliable (the benchmark assumes an otherwise idle machine)"
+fi
+echo
+fmt_row test P "redis op/s" "sluice op/s" ratio "redis us" "sluice us" ratio target
+fmt_row "------------" "----" "-----------" "-----------" "------" "--------" "--------" \
+    "------" "------"
+
+misses=0
+IFS=, read -ra depths <<<"$PIPELINES"
+for row in "${ROWS[@]}"; do
+    name=${row%% *}
+    spec=${row#* }
+    def=0
+    if [ "${name:0:1}" = + ]; then
+        name=${name:1}
+        def=1
+    fi
+    row_selected "$name" "$def" || continue
+    for pipe in "${depths[@]}"; do
+        n=$N_DEEP
+        [ "$pipe" = 1 ] && n=$N_P1
+        best_r_ops="" best_s_ops="" best_r_us="" best_s_us=""
+        for round in $(seq 1 "$ROUNDS"); do
+            # Alternate which server goes first so neither always runs warm.
+            order="redis sluice"
+            [ $((round % 2)) = 0 ] && order="sluice redis"
+            for who in $order; do
+                if [ "$who" = redis ]; then
+                    read -r ops us < <(run_one "$redis_pid" "$redis_port" "$pipe" "$n" $spec)
+                    best_r_ops=$(best max "$best_r_ops" "$ops")
+                    best_r_us=$(best min "$best_r_us" "$us")
+                else
+                    read -r ops us < <(run_one "$sluice_pid" "$sluice_port" "$pipe" "$n" $spec)
+                    best_s_ops=$(best max "$best_s_ops" "$ops")
+                    best_s_us=$(best min "$best_s_us" "$us")
+                fi
+            done
+        done
+        ops_ratio=$(ratio "$best_s_ops" "$best_r_ops")
+        us_ratio=$(ratio "$best_s_us" "$best_r_us")
+        verdict="-"
+        if is_core "$name"; then
+            verdict=$(awk -v p="$pipe" -v o="$ops_ratio" -v u="$us_ratio" 'BEGIN {
+                if (p == 1) { ok = (u != "-" && u + 0 <= 0.95); what = "cpu<=0.95" }
+                else if (p == 16) { ok = (u != "-" && u + 0 <= 0.8); what = "cpu<=0.8" }
+                else { ok = (o != "-" && o + 0 >= 1.5); what = "ops>=1.5" }
+                print (ok ? "ok " : "MISS ") what }')
+            case "$verdict" in MISS*) misses=$((misses + 1)) ;; esac
+        fi
+        fmt_row "$name" "$pipe" "${best_r_ops:-fail}" "${best_s_ops:-fail}" "$ops_ratio" \
+            "${best_r_us:-fail}" "${best_s_us:-fail}" "$us_ratio" "$verdict"
+        kill -0 "$sluice_pid" 2>/dev/null || die "sluice-server died (log: $tmp/sluice.log)"
+    done
+done
+
+echo
+awk -v r="$redis_rss0" -v s="$sluice_rss0" 'BEGIN {
+    printf "idle RSS at start: redis %.2f MB, sluice %.2f MB (target < 3 MB: %s)\n",
+        r / 1024, s / 1024, (s < 3072) ? "ok" : "MISS" }'
+echo "RSS after the runs: redis $(($(rss_kb "$redis_pid") / 1024)) MB," \
+    "sluice $(($(rss_kb "$sluice_pid") / 1024)) MB"
+echo "core-row targets missed: $misses"

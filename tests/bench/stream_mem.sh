@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tests/bench/stream_mem.sh - stream memory, sluice-server against
+# redis-server 7.0.15 side by side.  A benchmark, never a test: it prints,
+# it does not fail on a missed target.
+#
+# For each server (started with --save '' --appendonly no on a free port):
+#
+#  1. entries: growth of INFO used_memory after STREAM_MEM_N XADD s * f <v>
+#     with an 18-byte value ("v-" + 16 digits, not an integer), bytes per
+#     entry.  Target (issue 5): sluice <= 0.8 x Redis (Redis ~31 B/entry).
+#  2. PEL: XGROUP CREATE, then STREAM_MEM_CONSUMERS consumers each read an
+#     equal share with XREADGROUP ... COUNT n STREAMS s > (replies drained
+#     before measuring), growth of used_memory per pending entry.
+#     Target: sluice <= Redis.
+#
+# Environment:
+#   STREAM_MEM_N=1000000        entries
+#   STREAM_MEM_CONSUMERS=1      consumers sharing the PEL
+#   BENCH_PORT=7370             first port to try (free ports are probed upwards)
+#   SLUICE_SERVER, REDIS_SERVER binaries to use
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+N=${STREAM_MEM_N:-1000000}
+CONSUMERS=${STREAM_MEM_CONSUMERS:-1}
+
+tmp=$(mktemp -d /tmp/sluice-streammem.XXXXXX)
+pids=()
+cleanup() {
+    local p
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+    echo "stream_mem: $*" >&2
+    exit 1
+}
+
+[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
+command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER"
+command -v redis-cli >/dev/null || die "no redis-cli"
+command -v python3 >/dev/null || die "no python3"
+
+port_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+next_port=${BENCH_PORT:-7370}
+pick_port() {
+    while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
+    echo "$next_port"
+    next_port=$((next_port + 1))
+}
+
+wait_ping() {
+    local i
+    for i in $(seq 1 100); do
+        [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+used_memory() {
+    redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'
+}
+
+# The XADD commands in RESP, generated once.
+python3 - "$N" >"$tmp/xadd.resp" <<'EOF'
+import sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+chunk = []
+for i in range(n):
+    v = b"v-%016d" % i
+    chunk.append(b"*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$1\r\nf\r\n$18\r\n" + v + b"\r\n")
+    if len(chunk) == 10000:
+        out.write(b"".join(chunk))
+        chunk = []
+out.write(b"".join(chunk))
+EOF
+
+measure() { # name binary extra-args...
+    local name=$1 bin=$2
+    shift 2
+    local port
+    port=$(pick_port)
+    "$bin" --port "$port" --save '' --appendonly no "$@" >"$tmp/$name.log" 2>&1 &
+    pids+=($!)
+    wait_ping "$port" || die "$name did not start (see $tmp/$name.log)"
+    local m0 m1 m2 m3 share i
+    m0=$(used_memory "$port")
+    redis-cli -p "$port" --pipe <"$tmp/xadd.resp" >/dev/null || die "$name: XADD pipe failed"
+    m1=$(used_memory "$port")
+    [ "$(redis-cli -p "$port" xlen s)" = "$N" ] || die "$name: XLEN is not $N"
+    redis-cli -p "$port" xgroup create s g 0 >/dev/null
+    m2=$(used_memory "$port")
+    share=$(( (N + CONSUMERS - 1) / CONSUMERS ))
+    for i in $(seq 1 "$CONSUMERS"); do
+        redis-cli -p "$port" xreadgroup group g "c$i" count "$share" streams s '>' >/dev/null
+    done
+    m3=$(used_memory "$port")
+    local pending
+    pending=$(redis-cli -p "$port" xpending s g | head -1)
+    [ "$pending" = "$N" ] || die "$name: $pending pending, expected $N"
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1
+    python3 -c "print('%s %.2f %.2f' % ('$name', ($m1 - $m0) / $N, ($m3 - $m2) / $N))"
+}
+
+echo "stream memory: $N entries (one field, 18-byte value), PEL over $CONSUMERS consumer(s)"
+r=$(measure redis "$REDIS_SERVER") || exit 1
+s=$(measure sluice "$SLUICE_SERVER") || exit 1
+read -r _ r_ent r_pel <<<"$r"
+read -r _ s_ent s_pel <<<"$s"
+python3 - "$r_ent" "$r_pel" "$s_ent" "$s_pel" <<'EOF'
+import sys
+re, rp, se, sp = map(float, sys.argv[1:])
+print("%-28s %10s %10s %8s %8s" % ("", "redis", "sluice", "ratio", "target"))
+print("%-28s %10.2f %10.2f %8.2f %8s %s" % ("entries: bytes per entry", re, se, se / re, "<= 0.80",
+      "ok" if se <= 0.8 * re else "MISSED"))
+print("%-28s %10.2f %10.2f %8.2f %8s %s" % ("PEL: bytes per pending entry", rp, sp, sp / rp,
+      "<= 1.00", "ok" if sp <= rp else "MISSED"))
+EOF
