@@ -57,6 +57,7 @@ struct block_state {
     int argc;
     arg *argv; /* copy of the blocking command, for the slow log */
     el_timer *timer;
+    int has_deadline;
     command *cmd;
     void *priv;
 };
@@ -71,11 +72,14 @@ typedef struct ready_vec {
     size_t n, cap;
 } ready_vec;
 
+void (*blocked_served_hook)(client *c, long long usec);
+
 static ready_vec ready_bufs[2];
 static int ready_cur;
 static client **unblocked;
 static size_t n_unblocked, cap_unblocked;
 static int serving, resuming;
+static size_t n_with_timeout;
 
 void blocked_init(void)
 {
@@ -102,6 +106,11 @@ size_t blocked_count(void)
 size_t blocked_keys_count(void)
 {
     return srv.blocked_on_keys;
+}
+
+size_t blocked_timeout_count(void)
+{
+    return n_with_timeout;
 }
 
 /* ---- step 1: block ---- */
@@ -175,6 +184,26 @@ static int seen_before(const arg *keys, int i)
 
 static long long on_timeout(el *l, el_timer *t, void *ud);
 
+/* While a callback runs, c->argv is the copy of the blocking command. */
+typedef struct argv_save {
+    arg *argv;
+    int argc;
+} argv_save;
+
+static argv_save argv_enter(client *c)
+{
+    argv_save sv = {c->argv, c->argc};
+    c->argv = c->bstate->argv;
+    c->argc = c->bstate->argc;
+    return sv;
+}
+
+static void argv_leave(client *c, argv_save sv)
+{
+    c->argv = sv.argv;
+    c->argc = sv.argc;
+}
+
 static size_t argv_bytes(const client *c)
 {
     size_t n = sizeof(arg) * (size_t)c->argc;
@@ -223,6 +252,8 @@ void *blocked_on_keys(client *c, db *d, const arg *keys, int nkeys, long long de
         long long left_ms = deadline_ms - el_wall_ms();
         uint64_t when = el_mono_us() + (uint64_t)(left_ms > 0 ? left_ms : 0) * 1000;
         b->timer = el_timer_at(srv.loop, when, on_timeout, c);
+        b->has_deadline = 1;
+        n_with_timeout++;
     }
     c->bstate = b;
     c->flags |= CLIENT_BLOCKED;
@@ -253,6 +284,8 @@ static void release(client *c, int failed, long long usec)
             waitq_unlink(b->d, &b->nodes[i]);
     if (b->timer)
         el_timer_del(srv.loop, b->timer);
+    if (b->has_deadline)
+        n_with_timeout--;
     if (b->ops->free)
         b->ops->free(b->priv);
     if (b->cmd) {
@@ -276,10 +309,24 @@ static void finish(client *c, int failed, long long usec)
 static void reply_timeout(client *c)
 {
     struct block_state *b = c->bstate;
-    if (b->ops->timeout)
+    if (b->ops->timeout) {
+        argv_save sv = argv_enter(c);
         b->ops->timeout(c, b->priv);
-    else
+        argv_leave(c, sv);
+    } else {
         reply_null_array(c);
+    }
+}
+
+/* Served or CLIENT UNBLOCKed: the slow log sees the command (Redis's
+ * updateStatsOnUnblock); timeouts are not logged. */
+static void served(client *c, long long usec)
+{
+    if (!blocked_served_hook)
+        return;
+    argv_save sv = argv_enter(c);
+    blocked_served_hook(c, usec);
+    argv_leave(c, sv);
 }
 
 static long long on_timeout(el *l, el_timer *t, void *ud)
@@ -301,6 +348,7 @@ int blocked_unblock(client *c, int how)
         reply_error(c, "-UNBLOCKED client unblocked via CLIENT UNBLOCK");
     else
         reply_timeout(c);
+    served(c, 0);
     /* Redis 7.0 counts every CLIENT UNBLOCK as a failed call. */
     finish(c, 1, 0);
     return 1;
@@ -373,11 +421,15 @@ static void serve_key(db *d, const char *k, size_t len)
         long long errs = srv.stat_total_error_replies;
         uint64_t start = el_mono_us();
         srv.current_client = c;
+        argv_save sv = argv_enter(c);
         int r = b->ops->serve(c, d, &key, w->ki, o, b->priv);
+        argv_leave(c, sv);
         srv.current_client = prev;
         if (r == BLOCK_SERVED) {
             int existed = o != NULL;
-            finish(c, srv.stat_total_error_replies != errs, (long long)(el_mono_us() - start));
+            long long usec = (long long)(el_mono_us() - start);
+            served(c, usec);
+            finish(c, srv.stat_total_error_replies != errs, usec);
             o = dict_fetch(d->keys, k, len);
             if (existed && !o)
                 break;

@@ -38,6 +38,12 @@
  *              resume their pipelined input (conn_process_input) at the end
  *              of blocked_serve_ready, never from inside a serve() call.
  *
+ * Arguments: the client's own argv points into its query buffer and is
+ * gone once the handler returns.  blocked.c keeps a copy of the command and
+ * installs it as c->argv / c->argc while serve() and timeout() run, so the
+ * callbacks may read c->argv as the handler did; anything else (resolved
+ * IDs, parsed options) belongs in priv.
+ *
  * Invariants: a client is blocked on at most one thing at a time; every
  * queue in db->blocking is non-empty (the entry goes with its last waiter);
  * srv.blocked_clients counts blocked clients, srv.blocked_on_keys the keys
@@ -102,7 +108,14 @@ void blocked_signal_existing(db *d);
 /* 1 if some client of d waits on key k. */
 int blocked_has_waiters(db *d, const char *k, size_t len);
 
-size_t blocked_count(void);      /* blocked clients */
-size_t blocked_keys_count(void); /* distinct (db, key) pairs with waiters */
+size_t blocked_count(void);         /* blocked clients */
+size_t blocked_keys_count(void);    /* distinct (db, key) pairs with waiters */
+size_t blocked_timeout_count(void); /* blocked clients with a deadline (INFO's
+                                       clients_in_timeout_table) */
+
+/* Set by the server to log a served (or CLIENT UNBLOCKed) command to the
+ * slow log, as Redis does when it unblocks; c->argv is the command's copy
+ * while it runs.  NULL: nothing is logged. */
+extern void (*blocked_served_hook)(client *c, long long usec);
 
 #endif

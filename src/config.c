@@ -62,6 +62,17 @@ static void apply_net(void)
         server_apply_net_config();
 }
 
+static void apply_maxmemory(void)
+{
+    if (srv.net && srv.maxmemory > 0 && (long long)ds_used_memory() > srv.maxmemory) {
+        log_msg(LOG_WARNING, "WARNING: the new maxmemory value set via CONFIG SET (%lld) is "
+                "smaller than the current memory usage. This will result in key eviction "
+                "and/or the inability to accept new write commands depending on the "
+                "maxmemory-policy.", srv.maxmemory);
+        db_evict_to_fit();
+    }
+}
+
 static void apply_log(void)
 {
     log_set_level(srv.verbosity);
@@ -113,7 +124,7 @@ static str get_notify(param *p)
         } m[] = {{NOTIFY_GENERIC, 'g'}, {NOTIFY_STRING, '$'}, {NOTIFY_LIST, 'l'},
                  {NOTIFY_SET, 's'},     {NOTIFY_HASH, 'h'},   {NOTIFY_ZSET, 'z'},
                  {NOTIFY_EXPIRED, 'x'}, {NOTIFY_EVICTED, 'e'}, {NOTIFY_STREAM, 't'},
-                 {NOTIFY_MODULE, 'd'}};
+                 {NOTIFY_MODULE, 'd'}, {NOTIFY_NEW, 'n'}};
         for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
             if (f & m[i].f)
                 s = str_cat(s, &m[i].c, 1);
@@ -124,8 +135,6 @@ static str get_notify(param *p)
         s = str_cat(s, "E", 1);
     if (f & NOTIFY_KEY_MISS)
         s = str_cat(s, "m", 1);
-    if (f & NOTIFY_NEW)
-        s = str_cat(s, "n", 1);
     return s;
 }
 
@@ -384,7 +393,8 @@ static param params[] = {
     {.name = "notify-keyspace-events", .kind = K_SPECIAL, .set = set_notify, .get = get_notify,
      .def = ""},
     {.name = "dir", .kind = K_SPECIAL, .set = set_dir, .get = get_dir, .def = ""},
-    MEM("maxmemory", maxmemory, 0, INT64_MAX, "0"),
+    {.name = "maxmemory", .kind = K_MEM, .ptr = &srv.maxmemory, .min = 0, .max = INT64_MAX,
+     .def = "0", .apply = apply_maxmemory},
     {.name = "maxmemory-policy", .kind = K_ENUM, .ptr = &srv.maxmemory_policy,
      .enums = policies, .def = "noeviction"},
     INT("maxmemory-samples", maxmemory_samples, 1, 64, "5"),
@@ -396,6 +406,16 @@ static param params[] = {
     {.name = "list-max-listpack-size", .alias = "list-max-ziplist-size", .kind = K_INT,
      .ptr = &srv.list_max_listpack_size, .min = INT32_MIN, .max = INT32_MAX, .def = "-2"},
     INT("list-compress-depth", list_compress_depth, 0, INT32_MAX, "0"),
+    /* Hash, set and sorted set encodings (cmd/hash.c, set.c, zset.c). */
+    {.name = "hash-max-listpack-entries", .alias = "hash-max-ziplist-entries", .kind = K_LL,
+     .ptr = &srv.hash_max_listpack_entries, .min = 0, .max = INT64_MAX, .def = "128"},
+    {.name = "hash-max-listpack-value", .alias = "hash-max-ziplist-value", .kind = K_MEM,
+     .ptr = &srv.hash_max_listpack_value, .min = 0, .max = INT64_MAX, .def = "64"},
+    LL("set-max-intset-entries", set_max_intset_entries, 0, INT64_MAX, "512"),
+    {.name = "zset-max-listpack-entries", .alias = "zset-max-ziplist-entries", .kind = K_LL,
+     .ptr = &srv.zset_max_listpack_entries, .min = 0, .max = INT64_MAX, .def = "128"},
+    {.name = "zset-max-listpack-value", .alias = "zset-max-ziplist-value", .kind = K_MEM,
+     .ptr = &srv.zset_max_listpack_value, .min = 0, .max = INT64_MAX, .def = "64"},
     MEM("stream-node-max-bytes", stream_node_max_bytes, 0, INT64_MAX, "4096"),
     LL("stream-node-max-entries", stream_node_max_entries, 0, INT64_MAX, "100"),
     BOOL("lazyfree-lazy-user-del", lazyfree_lazy_user_del, "no"),
@@ -441,15 +461,6 @@ static param params[] = {
     COMPAT("activedefrag", "no"),
     COMPAT("lua-time-limit", "5000"),
     COMPAT("busy-reply-threshold", "5000"),
-    COMPAT("hash-max-listpack-entries", "128"),
-    COMPAT("hash-max-listpack-value", "64"),
-    COMPAT("hash-max-ziplist-entries", "128"),
-    COMPAT("hash-max-ziplist-value", "64"),
-    COMPAT("set-max-intset-entries", "512"),
-    COMPAT("zset-max-listpack-entries", "128"),
-    COMPAT("zset-max-listpack-value", "64"),
-    COMPAT("zset-max-ziplist-entries", "128"),
-    COMPAT("zset-max-ziplist-value", "64"),
     COMPAT("hll-sparse-max-bytes", "3000"),
     COMPAT("dbfilename", "dump.rdb"),
     COMPAT("rdbcompression", "yes"),

@@ -352,3 +352,97 @@ void signal_key_ready(db *d, const char *k, size_t len)
         return;
     blocked_key_queued(d, k, len);
 }
+
+/* ---- eviction (maxmemory-policy other than noeviction) ----
+ *
+ * Like Redis, sample maxmemory-samples keys and evict the best candidate
+ * (oldest access for LRU, lowest counter for LFU, nearest expiry for
+ * volatile-ttl, any for random), until used memory is back under the limit
+ * or nothing evictable is left.  Returns 0 if under the limit afterwards. */
+enum {
+    POLICY_NOEVICTION = 0,
+    POLICY_ALLKEYS_LRU,
+    POLICY_VOLATILE_LRU,
+    POLICY_ALLKEYS_LFU,
+    POLICY_VOLATILE_LFU,
+    POLICY_ALLKEYS_RANDOM,
+    POLICY_VOLATILE_RANDOM,
+    POLICY_VOLATILE_TTL
+};
+
+static int policy_volatile(int p)
+{
+    return p == POLICY_VOLATILE_LRU || p == POLICY_VOLATILE_LFU || p == POLICY_VOLATILE_RANDOM ||
+           p == POLICY_VOLATILE_TTL;
+}
+
+/* Lower score = better candidate. */
+static long long evict_score(int policy, db *d, dict_entry *ke, dict_entry *ee)
+{
+    obj *o = ke ? ke->v.val : NULL;
+    switch (policy) {
+    case POLICY_ALLKEYS_LRU:
+    case POLICY_VOLATILE_LRU:
+        return o ? (long long)o->atime : 0;
+    case POLICY_ALLKEYS_LFU:
+    case POLICY_VOLATILE_LFU:
+        return o ? (long long)o->freq : 0;
+    case POLICY_VOLATILE_TTL:
+        return ee ? ee->v.s64 : 0;
+    default:
+        (void)d;
+        return 0;
+    }
+}
+
+static int evict_one(int policy)
+{
+    db *best_db = NULL;
+    str best_key = NULL;
+    long long best = 0;
+    int samples = srv.maxmemory_samples > 0 ? srv.maxmemory_samples : 5;
+    for (int i = 0; i < srv.dbnum; i++) {
+        db *d = &srv.dbs[i];
+        dict *from = policy_volatile(policy) ? d->expires : d->keys;
+        if (dict_size(from) == 0)
+            continue;
+        int n = policy == POLICY_ALLKEYS_RANDOM || policy == POLICY_VOLATILE_RANDOM ? 1 : samples;
+        for (int k = 0; k < n; k++) {
+            dict_entry *e = dict_random(from);
+            const str key = e->key;
+            dict_entry *ke = from == d->keys ? e : dict_find(d->keys, key, str_len(key));
+            dict_entry *ee = from == d->expires ? e : NULL;
+            long long score = evict_score(policy, d, ke, ee);
+            if (!best_key || score < best) {
+                str_free(best_key);
+                best_key = str_dup(key);
+                best_db = d;
+                best = score;
+            }
+        }
+    }
+    if (!best_key)
+        return -1;
+    size_t len = str_len(best_key);
+    arg av[2] = {{"DEL", 3}, {best_key, len}};
+    db_delete(best_db, best_key, len);
+    srv.stat_evictedkeys++;
+    server_propagate(best_db->id, av, 2);
+    signal_modified_key(NULL, best_db, best_key, len);
+    notify_keyspace_event(NOTIFY_EVICTED, "evicted", best_key, len, best_db->id);
+    str_free(best_key);
+    return 0;
+}
+
+int db_evict_to_fit(void)
+{
+    if (srv.maxmemory <= 0 || (long long)ds_used_memory() <= srv.maxmemory)
+        return 0;
+    if (srv.maxmemory_policy == POLICY_NOEVICTION || srv.loading)
+        return -1;
+    while ((long long)ds_used_memory() > srv.maxmemory) {
+        if (evict_one(srv.maxmemory_policy) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -52,6 +52,8 @@ long long db_flush(db *d);
 void db_swap(int a, int b);
 size_t db_size(db *d);
 void db_active_expire(int budget_ms);
+/* Evict keys per maxmemory-policy until under maxmemory; -1 if impossible. */
+int db_evict_to_fit(void);
 long long db_total_keys(void);
 
 /* Hooks called when keys change. */

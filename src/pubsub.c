@@ -475,8 +475,8 @@ long pubsub_publish(int shard, const char *ch, size_t clen, const char *msg, siz
 /* ---- keyspace notifications ---- */
 
 /* "__keyspace@<db>__:<key>" -> event and "__keyevent@<db>__:<event>" -> key. */
-static void publish_notification(const char *prefix, const char *db, size_t dl,
-                                 const char *name, size_t nlen, const char *msg, size_t mlen)
+static void publish_notification(const char *prefix, const char *db, size_t dl, const char *name,
+                                 size_t nlen, const char *msg, size_t mlen)
 {
     char stack[256];
     size_t n = 11 + dl + 3 + nlen;

@@ -91,7 +91,10 @@ int arg_double(client *c, const arg *a, double *out, const char *err)
 int arg_timeout(client *c, const arg *a, long long *deadline_ms, int unit_seconds)
 {
     long long ms;
-    if (unit_seconds) {
+    if (unit_seconds && str_to_ll(a->p, a->len, &ms) && ms > -9000000000000000LL &&
+        ms < 9000000000000000LL) {
+        ms *= 1000; /* whole seconds (the usual "0"): no long double parse */
+    } else if (unit_seconds) {
         long double v;
         if (!str_to_ld(a->p, a->len, &v)) {
             reply_error(c, "timeout is not a float or out of range");
@@ -110,8 +113,12 @@ int arg_timeout(client *c, const arg *a, long long *deadline_ms, int unit_second
         reply_error(c, "timeout is negative");
         return -1;
     }
+    if (ms == 0) {
+        *deadline_ms = 0;
+        return 0;
+    }
     long long now = el_wall_ms();
-    *deadline_ms = (ms == 0 || ms > INT64_MAX - now) ? 0 : ms + now;
+    *deadline_ms = ms > INT64_MAX - now ? 0 : ms + now;
     return 0;
 }
 
@@ -180,7 +187,8 @@ const char *server_command_fullname(const command *cmd)
 static command *tables[] = {cmd_config_table, cmd_keys_table, cmd_string_table, cmd_server_table,
                             cmd_multi_table, cmd_list_table, cmd_pubsub_table,
                             cmd_stream_table, cmd_aof_table, cmd_client_table, cmd_info_table,
-                            cmd_command_table, cmd_debug_table};
+                            cmd_command_table, cmd_debug_table, cmd_hash_table,
+                            cmd_set_table, cmd_zset_table};
 
 static void cmd_key_view(const void *key, const void **p, size_t *len)
 {
@@ -505,7 +513,9 @@ static int is_multi_control(const command *cmd)
 
 static int over_maxmemory(void)
 {
-    return srv.maxmemory > 0 && (long long)ds_used_memory() > srv.maxmemory;
+    if (srv.maxmemory <= 0 || (long long)ds_used_memory() <= srv.maxmemory)
+        return 0;
+    return db_evict_to_fit() < 0;
 }
 
 void server_exec(client *c)

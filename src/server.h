@@ -77,6 +77,9 @@ extern command cmd_debug_table[];   /* cmd/debug.c: DEBUG MEMORY SLOWLOG LATENCY
 /* cmd/client.c: CLIENT PAUSE; 1 if c's command was postponed. */
 int client_pause_postpone(client *c, const command *cmd);
 extern command cmd_aof_table[]; /* aof.c: BGREWRITEAOF, SAVE, BGSAVE */
+extern command cmd_hash_table[]; /* cmd/hash.c */
+extern command cmd_set_table[];  /* cmd/set.c */
+extern command cmd_zset_table[]; /* cmd/zset.c */
 
 #define NUM_DBS_DEFAULT 16
 
@@ -159,6 +162,12 @@ struct server {
     int list_max_listpack_size;
     int list_compress_depth;
     size_t list_packed_threshold;
+    /* hash, set and sorted set encodings (see ds/hmap.h, mset.h, zset.h) */
+    long long hash_max_listpack_entries;
+    long long hash_max_listpack_value;
+    long long set_max_intset_entries;
+    long long zset_max_listpack_entries;
+    long long zset_max_listpack_value;
     /* stream tuning */
     long long stream_node_max_bytes;
     long long stream_node_max_entries;

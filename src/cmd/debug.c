@@ -270,16 +270,17 @@ static void debug_loadaof(client *c)
         reply_ok(c);
 }
 
+/* Written raw, like Redis: not an error reply for errorstats. */
 static void debug_error(client *c)
 {
-    char *e = ds_malloc(c->argv[2].len + 2);
+    char *e = ds_malloc(c->argv[2].len + 3);
     e[0] = '-';
     for (size_t i = 0; i < c->argv[2].len; i++) {
         char ch = c->argv[2].p[i];
         e[i + 1] = (ch == '\r' || ch == '\n') ? ' ' : ch;
     }
-    e[c->argv[2].len + 1] = '\0';
-    reply_error_len(c, e, c->argv[2].len + 1);
+    memcpy(e + c->argv[2].len + 1, "\r\n", 2);
+    reply_raw(c, e, c->argv[2].len + 3);
     ds_free(e);
 }
 

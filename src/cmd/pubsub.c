@@ -85,8 +85,8 @@ static void subcommand_syntax_error(client *c)
         up[i] = (char)toupper((unsigned char)c->argv[0].p[i]);
     up[i] = '\0';
     int n = c->argv[1].len > 128 ? 128 : (int)c->argv[1].len;
-    reply_errorf(c, "unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP.",
-                 n, c->argv[1].p, up);
+    reply_errorf(c, "unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP.", n,
+                 c->argv[1].p, up);
 }
 
 static void channels_kind(client *c, int kind)

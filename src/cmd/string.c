@@ -464,19 +464,22 @@ static void incr_by(client *c, long long incr)
         return;
     }
     v += incr;
-    char buf[24];
-    size_t n = (size_t)ll_to_str(buf, sizeof(buf), v);
+    /* One conversion serves both the value and the ":<n>\r\n" reply. */
+    char reply[32], *digits = reply + 1;
+    size_t n = (size_t)ll_to_str(digits, sizeof(reply) - 3, v);
     if (!o) {
-        db_add(c->db, key->p, key->len, obj_new(OBJ_STRING, str_new(buf, n)));
+        db_add(c->db, key->p, key->len, obj_new(OBJ_STRING, str_new(digits, n)));
     } else if (n <= str_cap(o->ptr)) {
-        memcpy(o->ptr, buf, n); /* the digits are rewritten in place */
+        memcpy(o->ptr, digits, n); /* the digits are rewritten in place */
         str_set_len(o->ptr, n);
     } else {
         str_free(o->ptr);
-        o->ptr = str_new(buf, n);
+        o->ptr = str_new(digits, n);
     }
     touched(c, key, "incrby");
-    reply_ll(c, v);
+    reply[0] = ':';
+    memcpy(digits + n, "\r\n", 2);
+    reply_raw(c, reply, n + 3);
 }
 
 static void cmd_incr(client *c)

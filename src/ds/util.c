@@ -8,19 +8,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int digits10(unsigned long long v)
+{
+    int n = 1;
+    for (;;) {
+        if (v < 10)
+            return n;
+        if (v < 100)
+            return n + 1;
+        if (v < 1000)
+            return n + 2;
+        if (v < 10000)
+            return n + 3;
+        v /= 10000;
+        n += 4;
+    }
+}
+
+/* Two digits at a time from the right: INCR and every reply header go
+ * through here. */
 int ull_to_str(char *buf, size_t cap, unsigned long long v)
 {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    int n = digits10(v);
     if ((size_t)n + 1 > cap)
         return 0;
-    for (int i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
     buf[n] = '\0';
+    char *p = buf + n;
+    while (v >= 100) {
+        unsigned i = (unsigned)(v % 100) * 2;
+        v /= 100;
+        *--p = pairs[i + 1];
+        *--p = pairs[i];
+    }
+    if (v >= 10) {
+        *--p = pairs[v * 2 + 1];
+        *--p = pairs[v * 2];
+    } else {
+        *--p = (char)('0' + v);
+    }
     return n;
 }
 

@@ -10,9 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* One callback per direction: adding a write handler must not replace the
+ * read handler (and the other way round). */
 typedef struct el_file {
     int mask;
-    el_file_fn *fn;
+    el_file_fn *rfn, *wfn;
     void *ud;
 } el_file;
 
@@ -92,7 +94,10 @@ int el_add(el *l, int fd, int mask, el_file_fn *fn, void *ud)
     if (nm != f->mask && epoll_ctl(l->epfd, op, fd, &ev) < 0)
         return -1;
     f->mask = nm;
-    f->fn = fn;
+    if (mask & EL_READ)
+        f->rfn = fn;
+    if (mask & EL_WRITE)
+        f->wfn = fn;
     f->ud = ud;
     return 0;
 }
@@ -253,8 +258,11 @@ int el_process(el *l, int wait)
         if (e->events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
             mask |= EL_WRITE;
         mask &= f->mask;
-        if (mask && f->fn)
-            f->fn(l, fd, f->ud, mask);
+        if ((mask & EL_READ) && f->rfn)
+            f->rfn(l, fd, f->ud, EL_READ);
+        /* The read handler may have closed the fd: look at the mask again. */
+        if ((mask & EL_WRITE) && (f->mask & EL_WRITE) && f->wfn)
+            f->wfn(l, fd, f->ud, EL_WRITE);
     }
     run_timers(l);
     return n;

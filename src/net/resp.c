@@ -95,7 +95,7 @@ static long find_cr(const char *buf, size_t from, size_t len)
  * CR's offset and the value, or -1 to take the general path (incomplete
  * lines, signs, long or malformed numbers), which gives the same answer for
  * everything this accepts. */
-static long quick_number(const char *buf, size_t from, size_t len, long long *out)
+static inline long quick_number(const char *buf, size_t from, size_t len, long long *out)
 {
     size_t i = from + 1, end = from + 20 < len ? from + 20 : len;
     unsigned long long v = 0;
@@ -113,14 +113,12 @@ static long quick_number(const char *buf, size_t from, size_t len, long long *ou
     return (long)i;
 }
 
-/* The number of a header line: RESP_OK with *cr and *n, RESP_INCOMPLETE,
- * or RESP_ERR with `too_big` or `invalid` as the error. */
-static int header_number(resp_parser *p, const char *buf, size_t len, long *cr, long long *n,
-                         const char *too_big, const char *invalid)
+/* The general path of header_number(): out of line, it is rarely taken. */
+static __attribute__((noinline)) int header_number_slow(resp_parser *p, const char *buf,
+                                                        size_t len, long *cr, long long *n,
+                                                        const char *too_big,
+                                                        const char *invalid)
 {
-    *cr = quick_number(buf, p->pos, len, n);
-    if (*cr >= 0)
-        return RESP_OK;
     *cr = find_cr(buf, p->pos, len);
     if (*cr == -2)
         return fail(p, too_big);
@@ -129,6 +127,17 @@ static int header_number(resp_parser *p, const char *buf, size_t len, long *cr, 
     if (!str_to_ll(buf + p->pos + 1, (size_t)*cr - p->pos - 1, n))
         return fail(p, invalid);
     return RESP_OK;
+}
+
+/* The number of a header line: RESP_OK with *cr and *n, RESP_INCOMPLETE,
+ * or RESP_ERR with `too_big` or `invalid` as the error. */
+static inline int header_number(resp_parser *p, const char *buf, size_t len, long *cr,
+                                long long *n, const char *too_big, const char *invalid)
+{
+    *cr = quick_number(buf, p->pos, len, n);
+    if (*cr >= 0)
+        return RESP_OK;
+    return header_number_slow(p, buf, len, cr, n, too_big, invalid);
 }
 
 static int parse_header(resp_parser *p, char *buf, size_t len)

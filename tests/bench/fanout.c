@@ -60,8 +60,8 @@ static double cpu_s(void)
     buf[n] = '\0';
     char *p = strrchr(buf, ')');
     unsigned long long ut = 0, st = 0;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-                     &st) != 2) {
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
         fprintf(stderr, "cannot parse %s\n", path);
         exit(2);
     }
@@ -329,8 +329,8 @@ int main(int argc, char **argv)
            "ns_cpu_per_delivery=%.1f receivers_last=%ld\n",
            nsubs, nstuck, nmsgs, size, delivered, done_subs == nsubs ? "yes" : "no", wall, cpu,
            (double)delivered / wall, (double)acked / (pub_done_at - t0),
-           cpu > 0 ? (double)delivered / cpu : 0.0,
-           delivered ? cpu * 1e9 / (double)delivered : 0.0, cur);
+           cpu > 0 ? (double)delivered / cpu : 0.0, delivered ? cpu * 1e9 / (double)delivered : 0.0,
+           cur);
     (void)receivers_sum;
     for (int i = 0; i < total; i++)
         close(fds[i]);

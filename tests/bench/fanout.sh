@@ -12,13 +12,15 @@
 #     subscribers) and per second of server CPU (target: sluice >= 1.3x
 #     Redis on both);
 #  2. slow subscriber: FANOUT_STUCK_SUBS subscribers, without and then with
-#     one that never reads (client-output-buffer-limit pubsub 256kb 128kb 5):
-#     the publisher's rate must hold (ratio with/without close to 1).
+#     one that never reads (client-output-buffer-limit pubsub 256kb 128kb 5;
+#     enough messages to overflow the kernel's socket buffers, a few MB, and
+#     the limit): the publisher's rate must hold (ratio close to 1) and the
+#     stuck one must be cut off.
 #
 # Environment:
 #   FANOUT_MSGS=200000      messages per fan-out round
 #   FANOUT_SUBS=100 FANOUT_SIZE=64 FANOUT_WINDOW=64 FANOUT_ROUNDS=3
-#   FANOUT_STUCK_SUBS=1000 FANOUT_STUCK_MSGS=20000   (0 subs: skip part 2)
+#   FANOUT_STUCK_SUBS=1000 FANOUT_STUCK_MSGS=50000   (0 subs: skip part 2)
 #   BENCH_PORT=7320         first port to try (free ports are probed upwards)
 #   SLUICE_SERVER, REDIS_SERVER   binaries to use
 set -uo pipefail
@@ -33,7 +35,7 @@ SIZE=${FANOUT_SIZE:-64}
 WINDOW=${FANOUT_WINDOW:-64}
 ROUNDS=${FANOUT_ROUNDS:-3}
 STUCK_SUBS=${FANOUT_STUCK_SUBS:-1000}
-STUCK_MSGS=${FANOUT_STUCK_MSGS:-20000}
+STUCK_MSGS=${FANOUT_STUCK_MSGS:-50000}
 
 tmp=$(mktemp -d /tmp/sluice-fanout.XXXXXX)
 pids=()
@@ -129,27 +131,30 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo
 awk -v rc="$best_r_cpu" -v sc="$best_s_cpu" -v rw="$best_r_wall" -v sw="$best_s_wall" 'BEGIN {
-    printf "delivered per wall second:       redis %d, sluice %d, ratio %.2f (target >= 1.3: %s)\n",
-        rw, sw, sw / rw, (sw / rw >= 1.3) ? "ok" : "MISS"
-    printf "delivered per server CPU second: redis %d, sluice %d, ratio %.2f (target >= 1.3: %s)\n",
-        rc, sc, sc / rc, (sc / rc >= 1.3) ? "ok" : "MISS" }'
+    f = "%-24s redis %d, sluice %d, ratio %.2f (target >= 1.3: %s)\n"
+    printf f, "delivered/wall s:", rw, sw, sw / rw, (sw / rw >= 1.3) ? "ok" : "MISS"
+    printf f, "delivered/server CPU s:", rc, sc, sc / rc, (sc / rc >= 1.3) ? "ok" : "MISS" }'
 
 [ "$STUCK_SUBS" -gt 0 ] || exit 0
 echo
 echo "slow subscriber: $STUCK_SUBS subscribers, $STUCK_MSGS messages; publisher rate" \
-    "without / with one subscriber that never reads (pubsub limit 4mb 2mb 10)"
+    "without / with one subscriber that never reads (pubsub limit 256kb 128kb 5)"
 printf "%-7s | %14s %14s %7s | %s\n" server "pub/s clean" "pub/s stuck" ratio "stuck one"
 for who in redis sluice; do
     lim="pubsub 256kb 128kb 5"
-    a=$(run "$who" --subs "$STUCK_SUBS" --msgs "$STUCK_MSGS" --size "$SIZE" \
-        --window "$WINDOW" --limit "$lim") || die "$who clean run failed: $a"
-    b=$(run "$who" --subs "$STUCK_SUBS" --msgs "$STUCK_MSGS" --size "$SIZE" \
-        --window "$WINDOW" --limit "$lim" --stuck 1) || die "$who stuck run failed: $b"
-    ra=$(field "$a" publishes_per_s)
-    rb=$(field "$b" publishes_per_s)
-    last=$(field "$b" receivers_last)
-    state="still subscribed"
-    [ "$last" -lt $((STUCK_SUBS + 1)) ] && state="cut off"
+    ra=0 rb=0 state="still subscribed"
+    # clean, stuck, stuck, clean: best of two each, so neither runs always warm.
+    for stuck in 0 1 1 0; do
+        out=$(run "$who" --subs "$STUCK_SUBS" --msgs "$STUCK_MSGS" --size "$SIZE" \
+            --window "$WINDOW" --limit "$lim" --stuck "$stuck") || die "$who run failed: $out"
+        rate=$(field "$out" publishes_per_s)
+        if [ "$stuck" = 0 ]; then
+            gt "$rate" "$ra" && ra=$rate
+        else
+            gt "$rate" "$rb" && rb=$rate
+            [ "$(field "$out" receivers_last)" -le "$STUCK_SUBS" ] && state="cut off"
+        fi
+    done
     printf "%-7s | %14s %14s %7s | %s\n" "$who" "$ra" "$rb" \
         "$(awk -v a="$ra" -v b="$rb" 'BEGIN { printf "%.2f", b / a }')" "$state"
 done

@@ -23,11 +23,15 @@
 #   BENCH_TESTS=set,get     only these rows (names as in the row list)
 #   BENCH_PIPELINES=1,16    pipeline depths (default 1,16,256)
 #   BENCH_ROUNDS=3          rounds per server (default 3; 1 with BENCH_QUICK)
-#   BENCH_N_P1=200000       requests per run at -P 1 (default 200000)
-#   BENCH_N=2000000         requests per run at deeper pipelines (default 2M)
+#   BENCH_N_P1=150000       requests per run at -P 1 (default 150k)
+#   BENCH_N_P16=1500000     requests per run at -P 16 (default 1.5M)
+#   BENCH_N=2000000         requests per run at other depths (default 2M)
+#                           (a full run takes about 4 minutes on an idle 2-core box)
 #   BENCH_CLIENTS=50        redis-benchmark connections
 #   BENCH_PORT=7400         first port to try (free ports are probed upwards)
 #   BENCH_PIN=1             pin each server to CPU 0 and the client to CPU 1
+#   BENCH_NICE=-5           run servers and client at this nice level (root only;
+#                           on a shared machine it takes CPU from other work)
 #   SLUICE_SERVER, REDIS_SERVER, REDIS_BENCHMARK   binaries to use
 #
 # Rows: built in below (PING_MBULK, SET, GET, INCR and a few list/pubsub
@@ -48,10 +52,12 @@ CLIENTS=${BENCH_CLIENTS:-50}
 QUICK=${BENCH_QUICK:-0}
 if [ "$QUICK" = 1 ]; then
     N_P1=${BENCH_N_P1:-20000}
+    N_P16=${BENCH_N_P16:-200000}
     N_DEEP=${BENCH_N:-200000}
     ROUNDS=${BENCH_ROUNDS:-1}
 else
-    N_P1=${BENCH_N_P1:-200000}
+    N_P1=${BENCH_N_P1:-150000}
+    N_P16=${BENCH_N_P16:-1500000}
     N_DEEP=${BENCH_N:-2000000}
     ROUNDS=${BENCH_ROUNDS:-3}
 fi
@@ -135,7 +141,11 @@ free_port() {
     next_port=$((next_port + 1))
 }
 
+# Command prefix for a process of the benchmark (CPU pinning, priority).
 pin() { # cpu
+    if [ -n "${BENCH_NICE:-}" ]; then
+        echo "nice -n $BENCH_NICE"
+    fi
     if [ "${BENCH_PIN:-0}" = 1 ] && command -v taskset >/dev/null; then
         echo "taskset -c $1"
     fi
@@ -245,7 +255,7 @@ fmt_row() {
 }
 
 echo "Sluice vs Redis $redis_ver: redis-benchmark -c $CLIENTS, best of $ROUNDS" \
-    "alternating rounds, -n $N_P1 at -P 1 and $N_DEEP deeper"
+    "alternating rounds; -n $N_P1 at -P 1, $N_P16 at -P 16, $N_DEEP otherwise"
 echo "redis pid $redis_pid port $redis_port; sluice pid $sluice_pid port $sluice_port;" \
     "$(nproc) CPUs$([ "${BENCH_PIN:-0}" = 1 ] && echo ", pinned")"
 load=$(cut -d' ' -f1 /proc/loadavg)
@@ -272,6 +282,7 @@ for row in "${ROWS[@]}"; do
     for pipe in "${depths[@]}"; do
         n=$N_DEEP
         [ "$pipe" = 1 ] && n=$N_P1
+        [ "$pipe" = 16 ] && n=$N_P16
         best_r_ops="" best_s_ops="" best_r_us="" best_s_us=""
         for round in $(seq 1 "$ROUNDS"); do
             # Alternate which server goes first so neither always runs warm.

@@ -277,8 +277,8 @@ Test(config_fatal, good_file_then_bad_flag_keeps_the_file_valid)
     run_capture(argv, 5000, &r);
     cr_assert(r.exited);
     cr_assert_eq(r.status, 1);
-    cr_assert_not_null(strstr(r.out, ">>> 'maxmemory \"lots\"'\nargument must be a memory value\n"),
-                       "got: %s", r.out);
+    const char *want = ">>> 'maxmemory \"lots\"'\nargument must be a memory value\n";
+    cr_assert_not_null(strstr(r.out, want), "got: %s", r.out);
 }
 
 /* ---- a server started from a config file ---------------------------------- */

@@ -79,7 +79,8 @@ static int closed_by_server(int fd, int timeout_ms)
     return 0;
 }
 
-/* Send a bad request: expect exactly `err` then the close; others live on. */
+/* Send a bad request: expect exactly `err` then the close; others live on.
+ * BAD() takes a string literal (its length counts the bytes to send). */
 static void expect_protocol_error(const char *req, size_t len, const char *err)
 {
     int fd = srv_raw_connect(s), other = srv_raw_connect(s);
@@ -89,6 +90,8 @@ static void expect_protocol_error(const char *req, size_t len, const char *err)
     close(fd);
     close(other);
 }
+
+#define BAD(req, err) expect_protocol_error(req, sizeof(req) - 1, err)
 
 Test(protocol, pipeline_10k_in_one_write)
 {
@@ -142,20 +145,18 @@ Test(protocol, inline_commands_and_quotes)
 
 Test(protocol, exact_protocol_errors)
 {
-    expect_protocol_error("*3000000000\r\n", sizeof("*3000000000\r\n") - 1,
-                          "-ERR Protocol error: invalid multibulk length\r\n");
-    expect_protocol_error("*abc\r\n", sizeof("*abc\r\n") - 1, "-ERR Protocol error: invalid multibulk length\r\n");
-    expect_protocol_error("*3\r\n$3\r\nSET\r\n$1\r\nx\r\nfooz\r\n", sizeof("*3\r\n$3\r\nSET\r\n$1\r\nx\r\nfooz\r\n") - 1,
-                          "-ERR Protocol error: expected '$', got 'f'\r\n");
-    expect_protocol_error("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$-10\r\n", sizeof("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$-10\r\n") - 1,
-                          "-ERR Protocol error: invalid bulk length\r\n");
-    expect_protocol_error("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$2000000000\r\n", sizeof("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$2000000000\r\n") - 1,
-                          "-ERR Protocol error: invalid bulk length\r\n");
-    expect_protocol_error("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$blabla\r\n", sizeof("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$blabla\r\n") - 1,
-                          "-ERR Protocol error: invalid bulk length\r\n");
-    expect_protocol_error("*1\r\nfoo\r\n", sizeof("*1\r\nfoo\r\n") - 1, "-ERR Protocol error: expected '$', got 'f'\r\n");
-    expect_protocol_error("set \"\"\"test-key\"\"\" test-value\r\nping\r\n", sizeof("set \"\"\"test-key\"\"\" test-value\r\nping\r\n") - 1,
-                          "-ERR Protocol error: unbalanced quotes in request\r\n");
+    BAD("*3000000000\r\n", "-ERR Protocol error: invalid multibulk length\r\n");
+    BAD("*abc\r\n", "-ERR Protocol error: invalid multibulk length\r\n");
+    BAD("*3\r\n$3\r\nSET\r\n$1\r\nx\r\nfooz\r\n",
+        "-ERR Protocol error: expected '$', got 'f'\r\n");
+    BAD("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$-10\r\n", "-ERR Protocol error: invalid bulk length\r\n");
+    BAD("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$2000000000\r\n",
+        "-ERR Protocol error: invalid bulk length\r\n");
+    BAD("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$blabla\r\n",
+        "-ERR Protocol error: invalid bulk length\r\n");
+    BAD("*1\r\nfoo\r\n", "-ERR Protocol error: expected '$', got 'f'\r\n");
+    BAD("set \"\"\"test-key\"\"\" test-value\r\nping\r\n",
+        "-ERR Protocol error: unbalanced quotes in request\r\n");
     size_t big = 70 * 1024;
     char *line = malloc(big);
     memset(line, 'a', big);
@@ -179,10 +180,8 @@ Test(protocol, unauthenticated_limits)
 {
     redisContext *c = srv_connect(s);
     expect_status(c, "OK", "CONFIG SET requirepass pw");
-    expect_protocol_error("*20\r\n", sizeof("*20\r\n") - 1,
-                          "-ERR Protocol error: unauthenticated multibulk length\r\n");
-    expect_protocol_error("*1\r\n$20000\r\n", sizeof("*1\r\n$20000\r\n") - 1,
-                          "-ERR Protocol error: unauthenticated bulk length\r\n");
+    BAD("*20\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n");
+    BAD("*1\r\n$20000\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n");
     int fd = srv_raw_connect(s);
     EXPECT(fd, "*1\r\n$4\r\nPING\r\n", "-NOAUTH Authentication required.\r\n");
     EXPECT(fd, "AUTH pw\r\n", "+OK\r\n");
@@ -200,7 +199,7 @@ Test(protocol, thousand_concurrent_clients)
     for (int i = 0; i < N; i++)
         fds[i] = srv_raw_connect(s);
     for (int i = 0; i < N; i++)
-        send_all(fds[i], "*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n", 22);
+        send_all(fds[i], "*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n", 23);
     for (int i = 0; i < N; i++) {
         char buf[16];
         struct pollfd p = {fds[i], POLLIN, 0};
@@ -254,8 +253,7 @@ Test(protocol, proto_max_bulk_len)
 {
     redisContext *c = srv_connect(s);
     expect_status(c, "OK", "CONFIG SET proto-max-bulk-len 1mb");
-    expect_protocol_error("*2\r\n$4\r\nECHO\r\n$1048577\r\n", sizeof("*2\r\n$4\r\nECHO\r\n$1048577\r\n") - 1,
-                          "-ERR Protocol error: invalid bulk length\r\n");
+    BAD("*2\r\n$4\r\nECHO\r\n$1048577\r\n", "-ERR Protocol error: invalid bulk length\r\n");
     /* Exactly the limit is fine. */
     size_t n = 1048576;
     char *req = malloc(n + 64);

@@ -234,8 +234,7 @@ Test(pubsub, patterns_and_channels_each_deliver)
 {
     redisContext *sub = srv_connect(s), *pub = srv_connect(s);
     check_sub_reply(cmd(sub, "SUBSCRIBE foo.bar"), "subscribe", "foo.bar", 1);
-    check_sub_reply(cmd(sub, "PSUBSCRIBE foo.* f?o.[a-c]ar [^x]oo.bar"), "psubscribe", "foo.*",
-                    2);
+    check_sub_reply(cmd(sub, "PSUBSCRIBE foo.* f?o.[a-c]ar [^x]oo.bar"), "psubscribe", "foo.*", 2);
     expect_sub(sub, "psubscribe", "f?o.[a-c]ar", 3);
     expect_sub(sub, "psubscribe", "[^x]oo.bar", 4);
     check_sub_reply(cmd(sub, "PSUBSCRIBE foo.*"), "psubscribe", "foo.*", 4);
@@ -366,14 +365,15 @@ Test(pubsub, pubsub_introspection)
     expect_strings(c, 0, none, "PUBSUB NUMSUB");
     expect_int(c, 2, "PUBSUB NUMPAT");
 
-    expect_error(c, "ERR unknown subcommand or wrong number of arguments for 'channels'. Try "
-                    "PUBSUB HELP.",
+    expect_error(c,
+                 "ERR unknown subcommand or wrong number of arguments for 'channels'. Try "
+                 "PUBSUB HELP.",
                  "PUBSUB channels a b");
-    expect_error(c, "ERR unknown subcommand or wrong number of arguments for 'SHARDCHANNELS'. "
-                    "Try PUBSUB HELP.",
+    expect_error(c,
+                 "ERR unknown subcommand or wrong number of arguments for 'SHARDCHANNELS'. "
+                 "Try PUBSUB HELP.",
                  "PUBSUB SHARDCHANNELS a b");
-    expect_error(c, "ERR wrong number of arguments for 'pubsub|numpat' command",
-                 "PUBSUB NUMPAT x");
+    expect_error(c, "ERR wrong number of arguments for 'pubsub|numpat' command", "PUBSUB NUMPAT x");
     expect_error(c, "ERR unknown subcommand 'nosuch'. Try PUBSUB HELP.", "PUBSUB nosuch");
     expect_error(c, "ERR wrong number of arguments for 'pubsub' command", "PUBSUB");
     expect_error(c, "ERR wrong number of arguments for 'publish' command", "PUBLISH a");
@@ -582,8 +582,8 @@ Test(pubsub, keyspace_notifications)
     /* Subscribing to exact channels works as well. */
     expect_status(c, "OK", "CONFIG SET notify-keyspace-events E$");
     redisContext *sub2 = srv_connect(s);
-    check_sub_reply(cmd(sub2, "SUBSCRIBE __keyevent@5__:set"), "subscribe",
-                    "__keyevent@5__:set", 1);
+    check_sub_reply(cmd(sub2, "SUBSCRIBE __keyevent@5__:set"), "subscribe", "__keyevent@5__:set",
+                    1);
     expect_status(c, "OK", "SET a 1");
     expect_msg(sub2, 3, "message", "__keyevent@5__:set", "a", NULL);
     expect_msg(sub, 4, "pmessage", "__key*", "__keyevent@5__:set", "a");
@@ -605,8 +605,7 @@ Test(pubsub, keyspace_notifications)
 Test(pubsub, stuck_subscriber_is_cut_off)
 {
     redisContext *pub = srv_connect(s), *good = srv_connect(s);
-    expect_status(pub, "OK", "CONFIG SET client-output-buffer-limit %s",
-                  "pubsub 256kb 128kb 60");
+    expect_status(pub, "OK", "CONFIG SET client-output-buffer-limit %s", "pubsub 256kb 128kb 60");
     int stuck = stuck_connect();
     raw_expect(stuck, "SUBSCRIBE slow\r\n", "*3\r\n$9\r\nsubscribe\r\n$4\r\nslow\r\n:1\r\n");
     check_sub_reply(cmd(good, "SUBSCRIBE slow"), "subscribe", "slow", 1);

@@ -4,6 +4,9 @@
  * Redis 7.0.15's exact replies (RESP3 ones compared byte for byte). */
 #include "harness.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -540,6 +543,56 @@ Test(server, maxclients)
     char v[64];
     cr_assert(atoi(info_field(c, "stats", "rejected_connections", v, sizeof(v))) >= 1);
     redisFree(c);
+}
+
+/* A non-loopback IPv4 address of this host, or 0. */
+static in_addr_t external_addr(void)
+{
+    struct ifaddrs *ifs, *i;
+    in_addr_t found = 0;
+    if (getifaddrs(&ifs) != 0)
+        return 0;
+    for (i = ifs; i && !found; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+            continue;
+        in_addr_t a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+        if ((ntohl(a) >> 24) != 127)
+            found = a;
+    }
+    freeifaddrs(ifs);
+    return found;
+}
+
+Test(server, protected_mode)
+{
+    static const char head[] = "-DENIED Redis is running in protected mode because protected "
+                               "mode is enabled and no password is set for the default user.";
+    static const char tail[] = "the server to start accepting connections from the outside.\r\n";
+    in_addr_t ext = external_addr();
+    if (!ext)
+        cr_skip_test("no non-loopback address to connect from");
+    /* cr_expect (not cr_assert) so the server is always stopped. */
+    srv_handle *t = srv_start("--bind 0.0.0.0");
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)t->port)};
+    sa.sin_addr.s_addr = ext;
+    cr_expect_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    char buf[4096];
+    size_t n = raw_send_recv(fd, "PING\r\n", 6, buf, sizeof(buf) - 1, 1000);
+    buf[n] = '\0';
+    cr_expect(strncmp(buf, head, sizeof(head) - 1) == 0, "%s", buf);
+    cr_expect(n > sizeof(tail) && strcmp(buf + n - (sizeof(tail) - 1), tail) == 0, "%s", buf);
+    close(fd);
+    redisContext *c = srv_connect(t);
+    redisReply *r = cmd(c, "CONFIG SET protected-mode no");
+    freeReplyObject(r);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_expect_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    n = raw_send_recv(fd, "PING\r\n", 6, buf, 7, 1000);
+    cr_expect(n == 7 && memcmp(buf, "+PONG\r\n", 7) == 0);
+    close(fd);
+    redisFree(c);
+    srv_stop(t);
 }
 
 Test(server, idle_timeout)

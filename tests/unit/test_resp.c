@@ -118,7 +118,8 @@ static void append(feeder *f, const char *data, size_t n)
         f->cap = (f->len + n) * 2 + 16;
         f->buf = realloc(f->buf, f->cap);
     }
-    memcpy(f->buf + f->len, data, n);
+    if (n)
+        memcpy(f->buf + f->len, data, n);
     f->len += n;
 }
 

@@ -6,6 +6,7 @@
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ds/util.h"
@@ -150,6 +151,31 @@ Test(ll_to_str, round_trip)
         int n = ll_to_str(buf, sizeof(buf), vals[i]);
         cr_assert(str_to_ll(buf, (size_t)n, &back));
         cr_assert_eq(back, vals[i]);
+    }
+}
+
+Test(ull_to_str, matches_printf)
+{
+    /* Every digit count, both sides of each power of ten, and a spread. */
+    unsigned long long v = 1;
+    for (int k = 0; k < 20; k++, v *= 10) {
+        unsigned long long cases[] = {v - 1, v, v + 1, v * 5 + 7};
+        for (int i = 0; i < 4; i++) {
+            char a[32], b[32];
+            int n = ull_to_str(a, sizeof(a), cases[i]);
+            snprintf(b, sizeof(b), "%llu", cases[i]);
+            cr_assert_str_eq(a, b);
+            cr_assert_eq(n, (int)strlen(b));
+        }
+    }
+    unsigned long long x = 88172645463325252ULL;
+    for (int i = 0; i < 10000; i++) {
+        char a[32], b[32];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned long long w = x >> (i % 64);
+        ull_to_str(a, sizeof(a), w);
+        snprintf(b, sizeof(b), "%llu", w);
+        cr_assert_str_eq(a, b);
     }
 }
 

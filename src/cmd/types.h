@@ -1,0 +1,54 @@
+/* cmd/types.h - helpers shared by the hash, set and sorted set commands
+ * (cmd/hash.c, cmd/set.c, cmd/zset.c): HSCAN/SSCAN/ZSCAN plumbing and the
+ * encoding limits read from the config. */
+#ifndef CMD_TYPES_H
+#define CMD_TYPES_H
+#include "../ds/hmap.h"
+#include "../ds/mset.h"
+#include "../ds/zset.h"
+#include "../server.h"
+
+/* Limits from hash-max-listpack-*, set-max-intset-entries, zset-max-*. */
+hmap_limits types_hash_limits(void);
+size_t types_set_max_intset(void);
+zset_limits types_zset_limits(void);
+
+/* getRangeLongFromObjectOrReply: msg (if given) replaces both errors. */
+int types_parse_range(client *c, const arg *a, long long min, long long max, long long *out,
+                      const char *msg);
+/* getPositiveLongFromObjectOrReply. */
+int types_parse_positive(client *c, const arg *a, long long *out, const char *msg);
+
+/* ---- *SCAN ---- */
+
+typedef struct scan_opts {
+    long long count;
+    const arg *pat; /* NULL: no pattern */
+} scan_opts;
+
+/* Copies of the elements a scan step returns (small: COUNT-sized). */
+typedef struct scan_acc {
+    char *buf;
+    size_t used, cap;
+    size_t *off, *len;
+    size_t n, ncap;
+} scan_acc;
+
+/* Redis's parseScanCursorOrReply (strtoul rules): 0 ok, -1 replied. */
+int types_parse_cursor(client *c, const arg *a, size_t *cursor);
+/* COUNT / MATCH options from argv[first]: 0 ok, -1 replied. */
+int types_parse_scan_opts(client *c, int first, scan_opts *o);
+
+void scan_acc_init(scan_acc *a);
+void scan_acc_add(scan_acc *a, const char *p, size_t len);
+void scan_acc_add_ll(scan_acc *a, long long v);
+void scan_acc_add_double(scan_acc *a, double d);
+void scan_acc_free(scan_acc *a);
+/* Scan dict d from cursor until count elements (or 10 * count buckets),
+ * each bucket entry added by fn; returns the next cursor. */
+size_t scan_acc_dict(scan_acc *a, dict *d, size_t cursor, long long count, dict_scan_fn *fn);
+/* Reply [cursor, [elements]], dropping those (and with pairs, the value
+ * after each) whose name does not match the pattern. */
+void scan_acc_reply(client *c, scan_acc *a, size_t cursor, const scan_opts *o, int pairs);
+
+#endif
