@@ -16,15 +16,18 @@
  *  - a waitq is in the dict iff it has waiters, except while serve_key()
  *    walks it (busy > 0), after which an empty queue is removed;
  *  - waitq->queued is set while its key is on the ready vector (dedup);
- *  - clients are only ever freed in before_sleep after
- *    blocked_serve_ready() has drained `unblocked`, so the vector never
- *    holds a dead pointer (blocked_client_gone also scrubs it).
+ *  - a client is on `unblocked` at most once while CLIENT_UNBLOCKED is set
+ *    (stale entries, whose flag was cleared, are skipped); clients are only
+ *    freed in before_sleep after blocked_serve_ready() has drained the
+ *    vector, and blocked_client_gone() scrubs it anyway; fake (AOF)
+ *    clients are never put on it.
  *
  * Step 3 runs rounds: take the current ready vector, serve each key, and
- * repeat while serving signalled new keys (BLMOVE chains).  Re-entrant
- * calls (a resumed client's command ends in server_exec, which calls us)
- * serve keys at once, as Redis does after every command, but leave the
- * resuming of input to the outermost call. */
+ * repeat while serving signalled new keys (BLMOVE chains).  Then, unless a
+ * caller further up is already doing it, resume the unblocked clients'
+ * input.  A resumed client's command ends in server_exec, which calls us
+ * again: keys are served at once, as Redis does after every command, and
+ * the outer loop resumes whoever that unblocked. */
 #include "blocked.h"
 
 #include "ds/alloc.h"
@@ -55,7 +58,7 @@ struct block_state {
     int nnodes;
     wnode *nodes;
     int argc;
-    arg *argv; /* copy of the blocking command, for the slow log */
+    arg *argv; /* copy of the blocking command (c->argv in callbacks) */
     el_timer *timer;
     int has_deadline;
     command *cmd;
@@ -122,16 +125,12 @@ static size_t align16(size_t n)
 
 static waitq *waitq_get(db *d, const char *k, size_t len)
 {
-    int existed;
-    str key = str_new(k, len);
-    dict_entry *e = dict_add_or_find(d->blocking, key, &existed);
-    if (existed) {
-        str_free(key);
-        return e->v.val;
-    }
-    waitq *q = ds_calloc(sizeof(*q));
+    waitq *q = dict_size(d->blocking) ? dict_fetch(d->blocking, k, len) : NULL;
+    if (q)
+        return q;
+    q = ds_calloc(sizeof(*q));
+    dict_entry *e = dict_add(d->blocking, str_new(k, len), q);
     q->key = e->key;
-    e->v.val = q;
     srv.blocked_on_keys++;
     return q;
 }
@@ -265,8 +264,8 @@ void *blocked_on_keys(client *c, db *d, const arg *keys, int nkeys, long long de
 
 static void queue_resume(client *c)
 {
-    if (c->flags & CLIENT_UNBLOCKED)
-        return;
+    if (c->flags & (CLIENT_UNBLOCKED | CLIENT_FAKE))
+        return; /* queued already; a fake client has no input to resume */
     if (n_unblocked == cap_unblocked) {
         cap_unblocked = cap_unblocked ? cap_unblocked * 2 : 64;
         unblocked = ds_realloc(unblocked, sizeof(client *) * cap_unblocked);
@@ -454,12 +453,17 @@ static void serve_rounds(void)
     }
 }
 
+/* Run the pipelined input of unblocked clients.  A client whose flag was
+ * cleared already ran its input (conn_process_input clears it), and one
+ * with argc != 0 is inside its own command right now (its read handler is
+ * lower on the stack, e.g. it was unblocked by CLIENT UNBLOCK in this turn
+ * and its next command ended here): its own loop goes on with its input. */
 static void resume_unblocked(void)
 {
     /* New entries may be appended while we go: index, don't cache n. */
     for (size_t i = 0; i < n_unblocked; i++) {
         client *c = unblocked[i];
-        if (!c || !(c->flags & CLIENT_UNBLOCKED))
+        if (!c || !(c->flags & CLIENT_UNBLOCKED) || c->argc)
             continue;
         c->flags &= ~CLIENT_UNBLOCKED;
         if (!(c->flags & CLIENT_BLOCKED))

@@ -24,7 +24,9 @@
  *              of that key, oldest first, with the current value (or NULL).
  *              serve() returns BLOCK_SERVED after writing the full reply
  *              (and doing the pop, notifications, dirty++ and propagation of
- *              the non-blocking form), or BLOCK_WAIT to keep waiting (the
+ *              the non-blocking form: serve() runs outside call(), so it
+ *              logs with server_propagate(), not propagate_replace()), or
+ *              BLOCK_WAIT to keep waiting (the
  *              client keeps its place in every queue).  After a waiter is
  *              served, the loop re-reads the key and stops at once if the
  *              key existed and is now gone (a list popped empty).  Writes

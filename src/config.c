@@ -451,7 +451,6 @@ static param params[] = {
      .max = INT32_MAX, .def = "0", .flags = F_HIDDEN},
     /* Accepted and echoed for compatibility with Redis configs and tests. */
     COMPAT("save", ""),
-    COMPAT("appendonly-compat-dummy", ""),
     COMPAT("enable-debug-command", "yes"),
     COMPAT("enable-protected-configs", "no"),
     COMPAT("enable-module-command", "no"),
@@ -496,7 +495,6 @@ static param params[] = {
     COMPAT("shutdown-timeout", "10"),
     COMPAT("shutdown-on-sigint", "default"),
     COMPAT("shutdown-on-sigterm", "default"),
-    COMPAT("lazyfree-lazy-user-flush-compat", "no"),
     COMPAT("close-on-replica-write", "yes"),
     COMPAT("replica-lazy-flush", "no"),
     COMPAT("dynamic-hz", "yes"),
@@ -509,7 +507,6 @@ static param params[] = {
      .flags = F_IMMUTABLE},
     COMPAT("active-defrag-cycle-min", "1"),
     COMPAT("active-defrag-cycle-max", "25"),
-    COMPAT("list-max-listpack-size-compat", "-2"),
     {.name = NULL},
 };
 

@@ -74,6 +74,11 @@ void multi_queue(client *c, struct command *cmd)
     m->flags_union |= cmd->flags;
 }
 
+int multi_queued_count(const client *c)
+{
+    return c->mstate ? c->mstate->n : 0;
+}
+
 uint32_t multi_queued_flags(const client *c)
 {
     return c->mstate ? c->mstate->flags_union : 0;
@@ -369,7 +374,7 @@ static void cmd_unwatch(client *c)
 command cmd_multi_table[] = {
     {.name = "multi", .proc = cmd_multi, .arity = 1,
      .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_ALLOW_BUSY,
-     .group = "transactions", .summary = "Start a transaction block", .since = "1.2.0",
+     .group = "transactions", .summary = "Mark the start of a transaction block", .since = "1.2.0",
      .complexity = "O(1)", .acl = "fast transaction"},
     {.name = "exec", .proc = cmd_exec, .arity = 1,
      .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SKIP_SLOWLOG,

@@ -19,6 +19,7 @@ void multi_queue(client *c, struct command *cmd);
 void multi_discard(client *c);
 /* Union of the flags of the queued commands (EXEC is checked as them). */
 uint32_t multi_queued_flags(const client *c);
+int multi_queued_count(const client *c);
 void multi_touch_key(db *d, const char *k, size_t len);
 void multi_touch_flushed(int dbid);
 void multi_touch_swapped(db *emptied, db *with);

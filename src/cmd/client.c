@@ -10,6 +10,7 @@
  * the pause timer) the postponed commands run in arrival order and each
  * client goes on with its query buffer.  A postponed entry names its client
  * by id, so a client that disconnects meanwhile is simply skipped. */
+#include "../multi.h"
 #include "../server.h"
 
 #include "../blocked.h"
@@ -20,9 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Commands queued by MULTI (multi.c); weak until multi.c exports it, and
- * then CLIENT LIST shows multi=0 for a client in MULTI. */
-int multi_queued_count(const client *c) __attribute__((weak));
+/* Commands queued by MULTI: multi.c does not export it yet; until it does
+ * (the weak symbol is then NULL) CLIENT LIST shows multi=0 inside MULTI. */
 
 enum { TYPE_NORMAL, TYPE_REPLICA, TYPE_PUBSUB, TYPE_MASTER };
 
@@ -143,38 +143,43 @@ static size_t argv_mem(const client *c)
     return sum;
 }
 
-/* Append cl's CLIENT LIST line (without the newline) to s. */
+/* Append cl's CLIENT LIST line (without the newline) to s.  The name is
+ * appended on its own: it may be long, the other fields are bounded. */
 str client_info_line(str s, const client *cl)
 {
-    char flags[16], events[3] = {0}, line[1024];
+    char flags[16], events[3] = {0}, line[512];
     int mask = cl->fd >= 0 ? el_mask(srv.net->loop, cl->fd) : 0, e = 0;
     long long now_s = el_wall_ms() / 1000;
     size_t oll, omem = reply_blocks(cl, &oll);
     size_t rbs = cl->buf ? CLIENT_BUF_SIZE : 0;
     size_t amem = argv_mem(cl);
-    size_t tot = sizeof(*cl) + cl->qcap + rbs + omem + amem +
-                 sizeof(arg) * (size_t)cl->argv_cap + (cl->name ? strlen(cl->name) + 1 : 0);
+    size_t tot = sizeof(*cl) + cl->qcap + rbs + omem + amem + sizeof(arg) * (size_t)cl->argv_cap +
+                 (cl->name ? strlen(cl->name) + 1 : 0);
     int sub, psub, ssub;
     pubsub_client_counts((client *)cl, &sub, &psub, &ssub);
     int multi = -1;
     if (cl->flags & CLIENT_MULTI)
-        multi = multi_queued_count ? multi_queued_count(cl) : 0;
+        multi = multi_queued_count(cl);
     flags_str(cl, flags);
     if (mask & EL_READ)
         events[e++] = 'r';
     if (mask & EL_WRITE)
         events[e++] = 'w';
-    snprintf(line, sizeof(line),
-             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-             "sub=%d psub=%d ssub=%d multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu "
-             "multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=%s "
-             "cmd=%s user=default redir=-1 resp=%d",
-             (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd, cl->name ? cl->name : "",
-             now_s - cl->ctime_ms / 1000, now_s - cl->last_ms / 1000, flags, cl->db_id, sub,
-             psub, ssub, multi, cl->qlen, cl->qcap - cl->qlen, amem, rbs, cl->bufpos,
-             cl->bufpos, oll, omem, tot, events, cl->last_cmd_name ? cl->last_cmd_name : "NULL",
-             cl->resp);
-    return str_cat(s, line, strlen(line));
+    int n = snprintf(line, sizeof(line),
+                     "id=%llu addr=%s laddr=%s fd=%d name=", (unsigned long long)cl->id, cl->addr,
+                     cl->laddr, cl->fd);
+    s = str_cat(s, line, (size_t)n);
+    if (cl->name)
+        s = str_cat(s, cl->name, strlen(cl->name));
+    n = snprintf(line, sizeof(line),
+                 " age=%lld idle=%lld flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d qbuf=%zu "
+                 "qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu "
+                 "omem=%zu tot-mem=%zu events=%s cmd=%s user=default redir=-1 resp=%d",
+                 now_s - cl->ctime_ms / 1000, now_s - cl->last_ms / 1000, flags, cl->db_id, sub,
+                 psub, ssub, multi, cl->qlen, cl->qcap - cl->qlen, amem, rbs, cl->bufpos,
+                 cl->bufpos, oll, omem, tot, events,
+                 cl->last_cmd_name ? cl->last_cmd_name : "NULL", cl->resp);
+    return str_cat(s, line, (size_t)n);
 }
 
 /* ---- subcommands ---- */
@@ -395,8 +400,10 @@ static void cmd_client_unblock(client *c)
             return;
         }
     } else if (c->argc > 4) {
-        reply_errorf(c, "unknown subcommand or wrong number of arguments for '%.*s'. Try "
-                        "CLIENT HELP.", (int)c->argv[1].len, c->argv[1].p);
+        reply_errorf(c,
+                     "unknown subcommand or wrong number of arguments for '%.*s'. Try "
+                     "CLIENT HELP.",
+                     (int)c->argv[1].len, c->argv[1].p);
         return;
     }
     if (arg_ll(c, &c->argv[2], &id, NULL))
@@ -411,6 +418,7 @@ enum { PAUSE_OFF = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
 
 typedef struct postponed {
     struct postponed *next;
+    int fd; /* the client is clients[fd] if that one still has this id */
     uint64_t id;
     int argc;
     arg *argv; /* one allocation: the array followed by the bytes */
@@ -444,8 +452,8 @@ static void resume_postponed(void)
     while (list) {
         postponed *p = list;
         list = p->next;
-        client *c = client_by_id(p->id);
-        if (c && (c->flags & CLIENT_PAUSED) && !(c->flags & CLIENT_CLOSE_ASAP)) {
+        client *c = p->fd >= 0 ? srv.net->clients[p->fd] : NULL;
+        if (c && c->id == p->id && (c->flags & CLIENT_PAUSED) && !(c->flags & CLIENT_CLOSE_ASAP)) {
             c->flags &= ~CLIENT_PAUSED;
             conn_run_argv(c, p->argv, p->argc);
             conn_process_input(c);
@@ -455,15 +463,17 @@ static void resume_postponed(void)
     }
 }
 
+static long long pause_timer_fn(el *l, el_timer *t, void *ud);
+
+/* The postponed commands run from the timer, outside any command, like
+ * Redis resuming them before sleep. */
 static void unpause(void)
 {
     srv.pause_end_ms = 0;
     srv.pause_type = PAUSE_OFF;
-    if (pause_timer) {
+    if (pause_timer)
         el_timer_del(srv.loop, pause_timer);
-        pause_timer = NULL;
-    }
-    resume_postponed();
+    pause_timer = el_timer_add(srv.loop, 0, pause_timer_fn, NULL);
 }
 
 static long long pause_timer_fn(el *l, el_timer *t, void *ud)
@@ -491,12 +501,13 @@ int client_pause_postpone(client *c, const command *cmd)
         srv.pause_type = PAUSE_OFF;
         return 0;
     }
-    int writes = (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) ||
-                 strcmp(cmd->fullname, "exec") == 0;
+    int writes =
+        (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) || strcmp(cmd->fullname, "exec") == 0;
     if (srv.pause_type == PAUSE_WRITE && !writes)
         return 0;
     postponed *p = ds_malloc(sizeof(*p));
     p->next = NULL;
+    p->fd = c->fd;
     p->id = c->id;
     p->argc = c->argc;
     p->argv = copy_argv(c->argv, c->argc);
@@ -523,8 +534,10 @@ static void cmd_client_pause(client *c)
             return;
         }
     } else if (c->argc > 4) {
-        reply_errorf(c, "unknown subcommand or wrong number of arguments for '%.*s'. Try "
-                        "CLIENT HELP.", (int)c->argv[1].len, c->argv[1].p);
+        reply_errorf(c,
+                     "unknown subcommand or wrong number of arguments for '%.*s'. Try "
+                     "CLIENT HELP.",
+                     (int)c->argv[1].len, c->argv[1].p);
         return;
     }
     if (arg_ll(c, &c->argv[2], &ms, "timeout is not an integer or out of range"))
@@ -653,6 +666,7 @@ static void cmd_client_help(client *c)
     reply_help(c, "client", lines);
 }
 
+/* clang-format off */
 /* ---- the table ---- */
 
 #define CF (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SENTINEL)
@@ -719,3 +733,4 @@ command cmd_client_table[] = {
      .complexity = "Depends on subcommand.", .acl = "slow", .subs = client_subs},
     {.name = NULL},
 };
+/* clang-format on */

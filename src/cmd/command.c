@@ -55,10 +55,9 @@ typedef struct doc_arg {
 } doc_arg;
 
 /* key spec flags, in Redis's output order */
-static const char *const ks_flag_names[] = {"RO",       "RW",         "OW",
-                                            "RM",       "access",     "update",
-                                            "insert",   "delete",     "not_key",
-                                            "incomplete", "variable_flags", NULL};
+static const char *const ks_flag_names[] = {
+    "RO",     "RW",     "OW",      "RM",         "access",         "update",
+    "insert", "delete", "not_key", "incomplete", "variable_flags", NULL};
 enum { KS_RO = 1, KS_RW = 2, KS_OW = 4, KS_RM = 8, KS_NOT_KEY = 256, KS_INCOMPLETE = 512 };
 enum { BS_UNKNOWN, BS_INDEX, BS_KEYWORD };
 enum { FK_UNKNOWN, FK_RANGE, FK_KEYNUM };
@@ -291,23 +290,32 @@ static const struct {
     uint32_t flag;
     const char *name;
 } cmd_flag_names[] = {
-    {CMD_WRITE, "write"},       {CMD_READONLY, "readonly"},
-    {CMD_DENYOOM, "denyoom"},   {0, "module"},
-    {CMD_ADMIN, "admin"},       {CMD_PUBSUB, "pubsub"},
-    {CMD_NOSCRIPT, "noscript"}, {CMD_BLOCKING, "blocking"},
-    {CMD_LOADING, "loading"},   {CMD_STALE, "stale"},
-    {CMD_SKIP_MONITOR, "skip_monitor"}, {CMD_SKIP_SLOWLOG, "skip_slowlog"},
-    {0, "asking"},              {CMD_FAST, "fast"},
-    {CMD_NO_AUTH, "no_auth"},   {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"},
-    {0, "no_async_loading"},    {CMD_NO_MULTI, "no_multi"},
-    {CMD_MOVABLE_KEYS, "movablekeys"}, {CMD_ALLOW_BUSY, "allow_busy"},
+    {CMD_WRITE, "write"},
+    {CMD_READONLY, "readonly"},
+    {CMD_DENYOOM, "denyoom"},
+    {0, "module"},
+    {CMD_ADMIN, "admin"},
+    {CMD_PUBSUB, "pubsub"},
+    {CMD_NOSCRIPT, "noscript"},
+    {CMD_BLOCKING, "blocking"},
+    {CMD_LOADING, "loading"},
+    {CMD_STALE, "stale"},
+    {CMD_SKIP_MONITOR, "skip_monitor"},
+    {CMD_SKIP_SLOWLOG, "skip_slowlog"},
+    {0, "asking"},
+    {CMD_FAST, "fast"},
+    {CMD_NO_AUTH, "no_auth"},
+    {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"},
+    {0, "no_async_loading"},
+    {CMD_NO_MULTI, "no_multi"},
+    {CMD_MOVABLE_KEYS, "movablekeys"},
+    {CMD_ALLOW_BUSY, "allow_busy"},
 };
 
 static const char *const acl_cats[] = {
-    "keyspace", "read",     "write",     "set",        "sortedset",   "list",      "hash",
-    "string",   "bitmap",   "hyperloglog", "geo",      "stream",      "pubsub",    "admin",
-    "fast",     "slow",     "blocking",  "dangerous",  "connection",  "transaction",
-    "scripting", NULL};
+    "keyspace", "read",        "write",      "set",         "sortedset", "list",  "hash", "string",
+    "bitmap",   "hyperloglog", "geo",        "stream",      "pubsub",    "admin", "fast", "slow",
+    "blocking", "dangerous",   "connection", "transaction", "scripting", NULL};
 
 static int acl_cat_index(const char *p, size_t n)
 {
@@ -355,8 +363,7 @@ static int movable_keys(const command *cmd, const cmd_doc *d)
     if (cmd->flags & CMD_MOVABLE_KEYS)
         return 1;
     for (int i = 0; d && i < d->nks; i++)
-        if (d->ks[i].bs != BS_INDEX || d->ks[i].fk != FK_RANGE ||
-            (d->ks[i].flags & KS_INCOMPLETE))
+        if (d->ks[i].bs != BS_INDEX || d->ks[i].fk != FK_RANGE || (d->ks[i].flags & KS_INCOMPLETE))
             return 1;
     return 0;
 }
@@ -528,8 +535,8 @@ static void reply_info(client *c, const command *cmd)
         for (int i = 0; i < d->nks; i++)
             reply_keyspec(c, &d->ks[i]);
     } else if (!d && first > 0) {
-        key_spec k = {KS_RW, BS_INDEX, first, 0, NULL, FK_RANGE,
-                      last >= 0 ? last - first : last, step, 0, NULL};
+        key_spec k = {KS_RW, BS_INDEX, first, 0, NULL, FK_RANGE, last >= 0 ? last - first : last,
+                      step,  0,        NULL};
         if (cmd->flags & CMD_READONLY)
             k.flags = KS_RO;
         reply_set(c, 1);
@@ -955,6 +962,7 @@ static void cmd_command_help(client *c)
     reply_help(c, "command", lines);
 }
 
+/* clang-format off */
 /* ---- the table ---- */
 
 #define CF (CMD_LOADING | CMD_STALE | CMD_SENTINEL)
@@ -1787,3 +1795,4 @@ static const doc_row docs[] = {
      "OW,update/i1/r0,1,0;RO,access/i2/n0,1,1", "", "", NULL, NULL, ""},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
+/* clang-format on */

@@ -39,7 +39,7 @@ static void subcommand_error(client *c)
     size_t i;
     for (i = 0; i < c->argv[0].len && i < sizeof(up) - 1; i++)
         up[i] = (char)((c->argv[0].p[i] >= 'a' && c->argv[0].p[i] <= 'z') ? c->argv[0].p[i] - 32
-                                                                         : c->argv[0].p[i]);
+                                                                          : c->argv[0].p[i]);
     up[i] = '\0';
     reply_errorf(c, "unknown subcommand or wrong number of arguments for '%.*s'. Try %s HELP.",
                  (int)(c->argv[1].len > 128 ? 128 : c->argv[1].len), c->argv[1].p, up);
@@ -213,8 +213,9 @@ static void debug_object(client *c)
 static void debug_populate(client *c)
 {
     long long count, size = 0;
-    if (arg_ll_range(c, &c->argv[2], 0, INT64_MAX, &count, "value is out of range, must be "
-                                                            "positive"))
+    if (arg_ll_range(c, &c->argv[2], 0, INT64_MAX, &count,
+                     "value is out of range, must be "
+                     "positive"))
         return;
     if (c->argc == 5 && arg_ll_range(c, &c->argv[4], 0, INT64_MAX, &size,
                                      "value is out of range, must be positive"))
@@ -297,8 +298,8 @@ static void debug_config_rewrite(client *c)
 /* Subcommands that only set a flag Sluice does not use reply +OK. */
 static int debug_accepted_noop(const arg *a)
 {
-    static const char *noop[] = {"set-skip-checksum-validation", "aof-flush-sleep",
-                                 "pause-cron", "set-disable-deny-scripts", NULL};
+    static const char *noop[] = {"set-skip-checksum-validation", "aof-flush-sleep", "pause-cron",
+                                 "set-disable-deny-scripts", NULL};
     for (int i = 0; noop[i]; i++)
         if (arg_eq(a, noop[i]))
             return 1;
@@ -750,6 +751,7 @@ static void latency_help(client *c)
     reply_help(c, "latency", lines);
 }
 
+/* clang-format off */
 /* ---- the tables ---- */
 
 #define DIAG (CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
@@ -825,3 +827,4 @@ command cmd_debug_table[] = {
      .complexity = "Depends on subcommand.", .acl = "slow", .subs = latency_subs},
     {.name = NULL},
 };
+/* clang-format on */

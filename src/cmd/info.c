@@ -147,9 +147,12 @@ static el_timer *sampler;
 static long long metric_now(int m)
 {
     switch (m) {
-    case M_OPS: return srv.stat_numcommands;
-    case M_NET_IN: return srv.net->stat_net_in;
-    default: return srv.net->stat_net_out;
+    case M_OPS:
+        return srv.stat_numcommands;
+    case M_NET_IN:
+        return srv.net->stat_net_in;
+    default:
+        return srv.net->stat_net_out;
     }
 }
 
@@ -282,8 +285,8 @@ static str sec_clients(str s)
 
 static const char *policy_name(int p)
 {
-    static const char *const names[] = {"noeviction",     "allkeys-lru",  "volatile-lru",
-                                        "allkeys-lfu",    "volatile-lfu", "allkeys-random",
+    static const char *const names[] = {"noeviction",      "allkeys-lru",  "volatile-lru",
+                                        "allkeys-lfu",     "volatile-lfu", "allkeys-random",
                                         "volatile-random", "volatile-ttl"};
     return p >= 0 && p < 8 ? names[p] : "noeviction";
 }
@@ -319,13 +322,12 @@ static str sec_memory(str s)
              used, h_used, rss, h_rss, srv.used_memory_peak, h_peak,
              100 * ratio(used, (size_t)srv.used_memory_peak), overhead, dataset,
              100 * ratio(dataset, used), alloc, active, resident, sysmem, h_sys);
-    s = catf(s,
-             "used_memory_lua:0\r\nused_memory_vm_eval:0\r\n"
-             "used_memory_lua_human:0B\r\nused_memory_scripts_eval:0\r\n"
-             "number_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\n"
-             "used_memory_vm_functions:0\r\nused_memory_vm_total:0\r\n"
-             "used_memory_vm_total_human:0B\r\nused_memory_functions:0\r\n"
-             "used_memory_scripts:0\r\nused_memory_scripts_human:0B\r\n");
+    s = catf(s, "used_memory_lua:0\r\nused_memory_vm_eval:0\r\n"
+                "used_memory_lua_human:0B\r\nused_memory_scripts_eval:0\r\n"
+                "number_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\n"
+                "used_memory_vm_functions:0\r\nused_memory_vm_total:0\r\n"
+                "used_memory_vm_total_human:0B\r\nused_memory_functions:0\r\n"
+                "used_memory_scripts:0\r\nused_memory_scripts_human:0B\r\n");
     s = catf(s,
              "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
              "allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%zu\r\n"
@@ -384,19 +386,20 @@ static str sec_stats(str s)
              srv.stat_keyspace_hits, srv.stat_keyspace_misses, ch, pat, shard);
     s = aof_info_append(s, 3);
     s = CAT(s, "migrate_cached_sockets:0\r\n"
-             "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\n"
-             "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\n"
-             "active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"
-             "current_active_defrag_time:0\r\ntracking_total_keys:0\r\n"
-             "tracking_total_items:0\r\ntracking_total_prefixes:0\r\n");
+               "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\n"
+               "active_defrag_misses:0\r\nactive_defrag_key_hits:0\r\n"
+               "active_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\n"
+               "current_active_defrag_time:0\r\ntracking_total_keys:0\r\n"
+               "tracking_total_items:0\r\ntracking_total_prefixes:0\r\n");
     return catf(s,
                 "unexpected_error_replies:%lld\r\ntotal_error_replies:%lld\r\n"
                 "dump_payload_sanitizations:0\r\ntotal_reads_processed:%lld\r\n"
                 "total_writes_processed:%lld\r\nio_threaded_reads_processed:0\r\n"
                 "io_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\n"
-                "reply_buffer_expands:0\r\n",
+                "reply_buffer_expands:0\r\n"
+                "client_output_buffer_limit_disconnections:%lld\r\n",
                 srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
-                srv.stat_numcommands, srv.stat_numcommands);
+                srv.stat_numcommands, srv.stat_numcommands, srv.net->stat_obuf_disconnects);
 }
 
 static str sec_replication(str s)
@@ -426,9 +429,8 @@ static str sec_cpu(str s)
                 (long)self.ru_stime.tv_sec, (long)self.ru_stime.tv_usec,
                 (long)self.ru_utime.tv_sec, (long)self.ru_utime.tv_usec,
                 (long)kids.ru_stime.tv_sec, (long)kids.ru_stime.tv_usec,
-                (long)kids.ru_utime.tv_sec, (long)kids.ru_utime.tv_usec,
-                (long)thr.ru_stime.tv_sec, (long)thr.ru_stime.tv_usec,
-                (long)thr.ru_utime.tv_sec, (long)thr.ru_utime.tv_usec);
+                (long)kids.ru_utime.tv_sec, (long)kids.ru_utime.tv_usec, (long)thr.ru_stime.tv_sec,
+                (long)thr.ru_stime.tv_usec, (long)thr.ru_utime.tv_sec, (long)thr.ru_utime.tv_usec);
 }
 
 static str cmdstat(str s, const command *cmd)
@@ -437,8 +439,9 @@ static str cmdstat(str s, const command *cmd)
         return s;
     s = CAT(s, "cmdstat_");
     s = cat_safe(s, cmd->fullname, strlen(cmd->fullname));
-    return catf(s, ":calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
-                   "failed_calls=%lld\r\n",
+    return catf(s,
+                ":calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
+                "failed_calls=%lld\r\n",
                 cmd->calls, cmd->usec,
                 cmd->calls ? (double)((float)cmd->usec / (float)cmd->calls) : 0.0,
                 cmd->rejected_calls, cmd->failed_calls);
@@ -497,8 +500,7 @@ static str sec_keyspace(str s)
         db *d = &srv.dbs[i];
         size_t keys = dict_size(d->keys), exp = dict_size(d->expires);
         if (keys || exp)
-            s = catf(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, keys, exp,
-                     d->avg_ttl);
+            s = catf(s, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, keys, exp, d->avg_ttl);
     }
     return s;
 }
@@ -518,6 +520,7 @@ static str sec_cluster(str s)
     return CAT(s, "# Cluster\r\ncluster_enabled:0\r\n");
 }
 
+/* clang-format off */
 typedef str section_fn(str s);
 
 static const struct {
@@ -540,6 +543,7 @@ static const struct {
     {"keyspace", sec_keyspace, 1},
 };
 
+/* clang-format on */
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* The INFO text for the sections named in argv (all args are names). */
@@ -585,9 +589,14 @@ static void cmd_info(client *c)
 }
 
 command cmd_info_table[] = {
-    {.name = "info", .proc = cmd_info, .arity = -1,
-     .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .group = "server",
-     .summary = "Get information and statistics about the server", .since = "1.0.0",
-     .complexity = "O(1)", .acl = "slow dangerous"},
+    {.name = "info",
+     .proc = cmd_info,
+     .arity = -1,
+     .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL,
+     .group = "server",
+     .summary = "Get information and statistics about the server",
+     .since = "1.0.0",
+     .complexity = "O(1)",
+     .acl = "slow dangerous"},
     {.name = NULL},
 };

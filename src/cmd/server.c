@@ -405,6 +405,7 @@ static void cmd_function_help(client *c)
     reply_help(c, "function", lines);
 }
 
+/* clang-format off */
 /* ---- the table ---- */
 
 #define CONN_FLAGS (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST)
@@ -507,3 +508,4 @@ command cmd_server_table[] = {
      .complexity = "Depends on subcommand.", .acl = "slow", .subs = function_subs},
     {.name = NULL},
 };
+/* clang-format on */

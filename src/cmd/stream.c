@@ -64,9 +64,16 @@ __attribute__((constructor)) static void stream_register_type(void)
 
 /* ---- helpers ---- */
 
+/* Set while serving a blocked client: log directly, we are outside call(). */
+static int serving_blocked;
+
+/* The time of the running command (call() reads the clock once per
+ * command); a fresh reading when serving blocked clients. */
 static long long now_ms(void)
 {
-    return el_wall_ms();
+    if (serving_blocked || !srv.cmd_time_ms)
+        return el_wall_ms();
+    return srv.cmd_time_ms;
 }
 
 static void reply_id(client *c, stream_id id)
@@ -135,9 +142,6 @@ static void reply_subcommand_syntax(client *c)
 }
 
 /* ---- propagation ---- */
-
-/* Set while serving a blocked client: log directly, we are outside call(). */
-static int serving_blocked;
 
 static int aof_wants(void)
 {
@@ -479,7 +483,6 @@ static obj *lookup_or_create(client *c, const arg *key, int no_create, int *crea
             return NULL;
         }
         o = obj_new(OBJ_STREAM, stream_new());
-        o->enc = 0;
         db_add(c->db, key->p, key->len, o);
         *created = 1;
     }
@@ -795,8 +798,8 @@ typedef struct stream_wait {
     long long count;
     int nkeys;
     int noack;
-    size_t group_len, consumer_len; /* group_len 0: plain XREAD */
-    int xreadgroup;
+    size_t group_len, consumer_len;
+    int xreadgroup; /* else a plain XREAD */
     stream_id ids[];
 } stream_wait;
 
@@ -810,9 +813,10 @@ static const char *wait_consumer(const stream_wait *w)
     return wait_group(w) + w->group_len;
 }
 
-static stream_consumer *consumer_for_read(client *c, stream_group *g, const arg *cname,
-                                          const arg *key, int dbid, int noack,
-                                          const prop_info *pi)
+/* The reading consumer (seen now), created if new (Redis's SCC_DEFAULT:
+ * dirty, notification, and for NOACK reads an XGROUP CREATECONSUMER). */
+static stream_consumer *consumer_for_read(stream_group *g, const arg *cname, const arg *key,
+                                          int dbid, int noack, const prop_info *pi)
 {
     stream_consumer *cons = stream_consumer_find(g, cname->p, cname->len);
     if (cons) {
@@ -824,7 +828,6 @@ static stream_consumer *consumer_for_read(client *c, stream_group *g, const arg 
     notify_keyspace_event(NOTIFY_STREAM, "xgroup-createconsumer", key->p, key->len, dbid);
     if (noack)
         propagate_consumer_creation(pi->dbid, pi->key, pi->group, cons);
-    (void)c;
     return cons;
 }
 
@@ -859,7 +862,7 @@ static int serve_stream(client *c, db *d, const arg *key, int ki, obj *o, void *
     serving_blocked = 1;
     stream_consumer *cons = NULL;
     if (g)
-        cons = consumer_for_read(c, g, &cname, key, d->id, w->noack, &pi);
+        cons = consumer_for_read(g, &cname, key, d->id, w->noack, &pi);
     if (c->resp == 2) {
         reply_array(c, 1);
         reply_array(c, 2);
@@ -1033,7 +1036,7 @@ static int xread_sync(client *c, const xread_args *x, stream_id *ids, stream_gro
         prop_info pi = {c->db_id, key, x->group};
         stream_consumer *cons = NULL;
         if (groups)
-            cons = consumer_for_read(c, groups[k], x->consumer, key, c->db_id, x->noack, &pi);
+            cons = consumer_for_read(groups[k], x->consumer, key, c->db_id, x->noack, &pi);
         int flags = (x->noack ? RWR_NOACK : 0) | (history ? RWR_HISTORY : 0);
         stream_id end = {UINT64_MAX, UINT64_MAX};
         reply_range(c, s, start, end, (size_t)x->count, 0, groups ? groups[k] : NULL, cons,

@@ -2,7 +2,7 @@
  *
  *   GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX
  *   INCR DECR INCRBY DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR
- *   SETRANGE LCS SETBIT GETBIT BITCOUNT BITPOS
+ *   SETRANGE LCS SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO
  *
  * A string value is an OBJ_STRING obj whose ptr is a `str` (ds/str.h).
  * Invariants and habits:
@@ -251,7 +251,7 @@ static void set_generic(client *c, int flags, int val, int ttl, const char *ok, 
         log_as(c, av, 5);
         notify_keyspace_event(NOTIFY_GENERIC, "expire", key->p, key->len, c->db->id);
     } else if (flags & SF_GET) {
-        arg av[4] = {{"SET", 3}, *key, *v, {NULL, 0}};
+        arg av[5] = {{"SET", 3}, *key, *v};
         int n = 3;
         if (flags & SF_KEEPTTL)
             av[n++] = (arg){"KEEPTTL", 7};
@@ -681,8 +681,7 @@ static int lcs_parse(client *c, lcs_opts *op)
 
 /* The table T[i][j] = LCS length of a[0..i) and b[0..j), row-major with
  * blen+1 columns.  NULL after an error reply. */
-static uint32_t *lcs_table(client *c, const char *a, uint32_t alen, const char *b,
-                           uint32_t blen)
+static uint32_t *lcs_table(client *c, const char *a, uint32_t alen, const char *b, uint32_t blen)
 {
     unsigned long long cells = (unsigned long long)(alen + 1ULL) * (blen + 1ULL), bytes;
     if (__builtin_mul_overflow(cells, sizeof(uint32_t), &bytes) || bytes > SIZE_MAX) {
@@ -728,8 +727,8 @@ static void lcs_emit(client *c, const lcs_opts *op, const uint32_t r[4])
 /* Walk the table back from the end, building the LCS string (when res is
  * not NULL) and, for IDX, emitting runs of matches from the last to the
  * first.  Returns how many runs were emitted. */
-static long lcs_walk(client *c, const lcs_opts *op, const uint32_t *t, const char *a,
-                     uint32_t alen, const char *b, uint32_t blen, char *res)
+static long lcs_walk(client *c, const lcs_opts *op, const uint32_t *t, const char *a, uint32_t alen,
+                     const char *b, uint32_t blen, char *res)
 {
     size_t w = (size_t)blen + 1;
     uint32_t i = alen, j = blen, k = t[(size_t)alen * w + blen];
@@ -762,8 +761,8 @@ static long lcs_walk(client *c, const lcs_opts *op, const uint32_t *t, const cha
             close = open;
         }
         if (close) {
-            if (op->idx && (op->minmatchlen == 0 ||
-                            (long long)run[1] - run[0] + 1 >= op->minmatchlen)) {
+            if (op->idx &&
+                (op->minmatchlen == 0 || (long long)run[1] - run[0] + 1 >= op->minmatchlen)) {
                 lcs_emit(c, op, run);
                 runs++;
             }
@@ -1089,38 +1088,387 @@ static void cmd_bitpos(client *c)
     reply_ll(c, pos == -1 ? -1 : pos + r.start * 8);
 }
 
+/* ---- BITOP -------------------------------------------------------------- */
+
+enum { BITOP_AND, BITOP_OR, BITOP_XOR, BITOP_NOT };
+
+/* One output byte: missing bytes of shorter sources count as zeros. */
+static unsigned char bitop_byte(int op, const unsigned char **src, const size_t *len, int n,
+                                size_t i)
+{
+    unsigned char out = (src[0] && i < len[0]) ? src[0][i] : 0;
+    if (op == BITOP_NOT)
+        return (unsigned char)~out;
+    for (int k = 1; k < n; k++) {
+        unsigned char b = (src[k] && i < len[k]) ? src[k][i] : 0;
+        if (op == BITOP_AND)
+            out &= b;
+        else if (op == BITOP_OR)
+            out |= b;
+        else
+            out ^= b;
+    }
+    return out;
+}
+
+static void cmd_bitop(client *c)
+{
+    static const char *names[] = {"and", "or", "xor", "not"};
+    const arg *dest = &c->argv[2];
+    int op = -1, n = c->argc - 3;
+    for (int i = 0; i < 4; i++)
+        if (arg_eq(&c->argv[1], names[i]))
+            op = i;
+    if (op < 0) {
+        reply_syntax_error(c);
+        return;
+    }
+    if (op == BITOP_NOT && n != 1) {
+        reply_error(c, "BITOP NOT must be called with a single source key.");
+        return;
+    }
+    const unsigned char **src = ds_malloc(sizeof(*src) * (size_t)n);
+    size_t *len = ds_malloc(sizeof(*len) * (size_t)n), maxlen = 0;
+    for (int k = 0; k < n; k++) {
+        obj *o = db_lookup_read(c, c->argv[3 + k].p, c->argv[3 + k].len);
+        if (wrong_type(c, o))
+            goto out;
+        src[k] = o ? (const unsigned char *)o->ptr : NULL;
+        len[k] = o ? str_len(o->ptr) : 0;
+        if (len[k] > maxlen)
+            maxlen = len[k];
+    }
+    if (maxlen) {
+        /* Computed into a new str first: dest may be one of the sources. */
+        str res = str_new(NULL, maxlen);
+        for (size_t i = 0; i < maxlen; i++)
+            res[i] = (char)bitop_byte(op, src, len, n, i);
+        obj *o = db_lookup_write(c, dest->p, dest->len);
+        if (o && o->type == OBJ_STRING) {
+            str_free(o->ptr);
+            o->ptr = res;
+            db_remove_expire(c->db, dest->p, dest->len);
+        } else if (o) {
+            db_set(c->db, dest->p, dest->len, obj_new(OBJ_STRING, res), 0);
+        } else {
+            db_add(c->db, dest->p, dest->len, obj_new(OBJ_STRING, res));
+        }
+        touched(c, dest, "set");
+    } else if (db_delete(c->db, dest->p, dest->len)) {
+        signal_modified_key(c, c->db, dest->p, dest->len);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", dest->p, dest->len, c->db->id);
+        srv.dirty++;
+    }
+    reply_ll(c, (long long)maxlen);
+out:
+    ds_free(src);
+    ds_free(len);
+}
+
+/* ---- BITFIELD ----------------------------------------------------------- */
+
+enum { BF_GET, BF_SET, BF_INCRBY };
+enum { BF_WRAP, BF_SAT, BF_FAIL };
+
+typedef struct bf_op {
+    uint64_t offset;
+    long long value; /* SET value or INCRBY increment */
+    int opcode, overflow, bits, is_signed;
+} bf_op;
+
+/* Bits [offset, offset+bits) of p, most significant first (SETBIT order). */
+static uint64_t bf_get_bits(const unsigned char *p, uint64_t offset, int bits)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bits; i++, offset++)
+        v = (v << 1) | ((p[offset >> 3] >> (7 - (offset & 7))) & 1);
+    return v;
+}
+
+static void bf_set_bits(unsigned char *p, uint64_t offset, int bits, uint64_t v)
+{
+    for (int i = bits - 1; i >= 0; i--, offset++) {
+        unsigned mask = 1u << (7 - (offset & 7));
+        if ((v >> i) & 1)
+            p[offset >> 3] |= (unsigned char)mask;
+        else
+            p[offset >> 3] &= (unsigned char)~mask;
+    }
+}
+
+static int64_t bf_sign_extend(uint64_t v, int bits)
+{
+    if (bits < 64 && (v & ((uint64_t)1 << (bits - 1))))
+        v |= ~(uint64_t)0 << bits;
+    return (int64_t)v;
+}
+
+/* value + incr stored in `bits`: returns 0 if it fits (*out = sum), else
+ * +1 / -1 for overflow / underflow with *out = what WRAP or SAT store. */
+static int bf_unsigned_add(uint64_t value, int64_t incr, int bits, int mode, uint64_t *out)
+{
+    uint64_t max = bits == 64 ? UINT64_MAX : ((uint64_t)1 << bits) - 1;
+    int r = 0;
+    if (value > max || (incr > 0 && (uint64_t)incr > max - value))
+        r = 1;
+    else if (incr < 0 && (uint64_t)0 - (uint64_t)incr > value)
+        r = -1;
+    uint64_t sum = value + (uint64_t)incr;
+    if (!r)
+        *out = sum;
+    else if (mode == BF_SAT)
+        *out = r > 0 ? max : 0;
+    else
+        *out = sum & max;
+    return r;
+}
+
+/* Redis computes the room left with wrapping arithmetic, so a value far
+ * below the minimum (e.g. SET i32 with -2^63) reads as an overflow and SAT
+ * stores the maximum: kept as is for identical results. */
+static int bf_signed_add(int64_t value, int64_t incr, int bits, int mode, int64_t *out)
+{
+    int64_t max = bits == 64 ? INT64_MAX : ((int64_t)1 << (bits - 1)) - 1, min = -max - 1;
+    int64_t maxincr = (int64_t)((uint64_t)max - (uint64_t)value);
+    int64_t minincr = (int64_t)((uint64_t)min - (uint64_t)value);
+    int r = 0;
+    if (value > max || (bits != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr))
+        r = 1;
+    else if (value < min || (bits != 64 && incr < minincr) ||
+             (value < 0 && incr < 0 && incr < minincr))
+        r = -1;
+    uint64_t sum = (uint64_t)value + (uint64_t)incr;
+    if (!r)
+        *out = (int64_t)sum;
+    else if (mode == BF_SAT)
+        *out = r > 0 ? max : min;
+    else
+        *out = bf_sign_extend(bits == 64 ? sum : sum & (((uint64_t)1 << bits) - 1), bits);
+    return r;
+}
+
+/* "i<1..64>" or "u<1..63>"; -1 after an error reply. */
+static int bf_type(client *c, const arg *a, int *is_signed, int *bits)
+{
+    long long n;
+    if (a->len < 2 || (a->p[0] != 'i' && a->p[0] != 'u') || !str_to_ll(a->p + 1, a->len - 1, &n) ||
+        n < 1 || n > (a->p[0] == 'i' ? 64 : 63)) {
+        reply_error(c, "Invalid bitfield type. Use something like i16 u8. Note that u64 is "
+                       "not supported but i64 is.");
+        return -1;
+    }
+    *is_signed = a->p[0] == 'i';
+    *bits = (int)n;
+    return 0;
+}
+
+/* An offset, or "#N" meaning N * bits; -1 after an error reply. */
+static int bf_offset(client *c, const arg *a, int bits, uint64_t *out)
+{
+    long long v;
+    int hash = a->len > 0 && a->p[0] == '#';
+    if (!str_to_ll(a->p + hash, a->len - hash, &v) ||
+        (hash && __builtin_mul_overflow(v, (long long)bits, &v)) || v < 0 ||
+        (!srv.loading && (v >> 3) >= srv.proto_max_bulk_len)) {
+        reply_error(c, "bit offset is not an integer or out of range");
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* Parse every subcommand before touching anything; NULL after an error. */
+static bf_op *bf_parse(client *c, int *nops, int *writes, uint64_t *last_bit)
+{
+    bf_op *ops = ds_malloc(sizeof(*ops) * (size_t)(c->argc / 2 + 1));
+    int overflow = BF_WRAP, n = 0;
+    *writes = 0;
+    *last_bit = 0;
+    for (int j = 2; j < c->argc; j++) {
+        int left = c->argc - j - 1;
+        bf_op *op = &ops[n];
+        if (arg_eq(&c->argv[j], "get") && left >= 2) {
+            op->opcode = BF_GET;
+        } else if (arg_eq(&c->argv[j], "set") && left >= 3) {
+            op->opcode = BF_SET;
+        } else if (arg_eq(&c->argv[j], "incrby") && left >= 3) {
+            op->opcode = BF_INCRBY;
+        } else if (arg_eq(&c->argv[j], "overflow") && left >= 1) {
+            const arg *t = &c->argv[++j];
+            if (arg_eq(t, "wrap"))
+                overflow = BF_WRAP;
+            else if (arg_eq(t, "sat"))
+                overflow = BF_SAT;
+            else if (arg_eq(t, "fail"))
+                overflow = BF_FAIL;
+            else {
+                reply_error(c, "Invalid OVERFLOW type specified");
+                goto fail;
+            }
+            continue;
+        } else {
+            reply_syntax_error(c);
+            goto fail;
+        }
+        if (bf_type(c, &c->argv[j + 1], &op->is_signed, &op->bits) < 0 ||
+            bf_offset(c, &c->argv[j + 2], op->bits, &op->offset) < 0)
+            goto fail;
+        op->overflow = overflow;
+        op->value = 0;
+        if (op->opcode != BF_GET) {
+            *writes = 1;
+            if (op->offset + (uint64_t)op->bits - 1 > *last_bit)
+                *last_bit = op->offset + (uint64_t)op->bits - 1;
+            if (arg_ll(c, &c->argv[j + 3], &op->value, NULL) < 0)
+                goto fail;
+        }
+        n++;
+        j += op->opcode == BF_GET ? 2 : 3;
+    }
+    *nops = n;
+    return ops;
+fail:
+    ds_free(ops);
+    return NULL;
+}
+
+/* SET or INCRBY on p; replies.  Returns 1 if the stored bits changed, 0 if
+ * not, -1 if OVERFLOW FAIL kept it from writing. */
+static int bf_write(client *c, unsigned char *p, const bf_op *op)
+{
+    uint64_t raw = bf_get_bits(p, op->offset, op->bits), stored;
+    long long reply;
+    int r;
+    if (op->is_signed) {
+        int64_t old = bf_sign_extend(raw, op->bits), nv;
+        if (op->opcode == BF_INCRBY)
+            r = bf_signed_add(old, op->value, op->bits, op->overflow, &nv);
+        else
+            r = bf_signed_add(op->value, 0, op->bits, op->overflow, &nv);
+        reply = op->opcode == BF_INCRBY ? nv : old;
+        stored = (uint64_t)nv;
+    } else {
+        uint64_t nv;
+        if (op->opcode == BF_INCRBY)
+            r = bf_unsigned_add(raw, op->value, op->bits, op->overflow, &nv);
+        else
+            r = bf_unsigned_add((uint64_t)op->value, 0, op->bits, op->overflow, &nv);
+        reply = op->opcode == BF_INCRBY ? (long long)nv : (long long)raw;
+        stored = nv;
+    }
+    if (r && op->overflow == BF_FAIL) {
+        reply_null(c);
+        return -1;
+    }
+    reply_ll(c, reply);
+    bf_set_bits(p, op->offset, op->bits, stored);
+    return bf_get_bits(p, op->offset, op->bits) != raw;
+}
+
+static void bf_read(client *c, const obj *o, const bf_op *op)
+{
+    /* Up to 9 bytes copied out, zero padded past the end of the string. */
+    unsigned char buf[9] = {0};
+    uint64_t byte = op->offset >> 3;
+    size_t len = o ? str_len(o->ptr) : 0;
+    for (uint64_t i = 0; i < 9 && byte + i < len; i++)
+        buf[i] = ((const unsigned char *)o->ptr)[byte + i];
+    uint64_t v = bf_get_bits(buf, op->offset & 7, op->bits);
+    reply_ll(c, op->is_signed ? (long long)bf_sign_extend(v, op->bits) : (long long)v);
+}
+
+static void bitfield_generic(client *c, int read_only)
+{
+    const arg *key = &c->argv[1];
+    int nops, writes, changes = 0, grown = 0;
+    uint64_t last_bit;
+    bf_op *ops = bf_parse(c, &nops, &writes, &last_bit);
+    if (!ops)
+        return;
+    obj *o;
+    if (!writes) {
+        o = db_lookup_read(c, key->p, key->len);
+        if (wrong_type(c, o))
+            goto out;
+    } else {
+        if (read_only) {
+            reply_error(c, "BITFIELD_RO only supports the GET subcommand");
+            goto out;
+        }
+        o = db_lookup_write(c, key->p, key->len);
+        if (wrong_type(c, o))
+            goto out;
+        size_t need = (size_t)(last_bit >> 3) + 1;
+        if (!o) {
+            o = obj_new(OBJ_STRING, str_new(NULL, need));
+            db_add(c->db, key->p, key->len, o);
+            grown = 1;
+        } else if (str_len(o->ptr) < need) {
+            o->ptr = str_grow_zero(o->ptr, need);
+            grown = 1;
+        }
+    }
+    reply_array(c, nops);
+    for (int i = 0; i < nops; i++) {
+        if (ops[i].opcode == BF_GET) {
+            bf_read(c, o, &ops[i]);
+        } else {
+            int w = bf_write(c, (unsigned char *)o->ptr, &ops[i]);
+            /* Like Redis: every write counts once the key was created or
+             * grown, otherwise only those that changed the value. */
+            if (w > 0 || (w == 0 && grown))
+                changes++;
+        }
+    }
+    if (changes) {
+        signal_modified_key(c, c->db, key->p, key->len);
+        notify_keyspace_event(NOTIFY_STRING, "setbit", key->p, key->len, c->db->id);
+        srv.dirty += changes;
+    }
+out:
+    ds_free(ops);
+}
+
+static void cmd_bitfield(client *c)
+{
+    bitfield_generic(c, 0);
+}
+
+static void cmd_bitfield_ro(client *c)
+{
+    bitfield_generic(c, 1);
+}
+
 /* ---- command table ----------------------------------------------------- */
 
-#define STR_RANGE_COMPLEXITY                                                                    \
-    "O(N) where N is the length of the returned string. The complexity is ultimately "        \
-    "determined by the returned length, but because creating a substring from an existing " \
+#define STR_RANGE_COMPLEXITY                                                                       \
+    "O(N) where N is the length of the returned string. The complexity is ultimately "             \
+    "determined by the returned length, but because creating a substring from an existing "        \
     "string is very cheap, it can be considered O(1) for small strings."
 
+/* One compact entry per command, like the other command tables. */
+/* clang-format off */
 command cmd_string_table[] = {
-    {.name = "get", .proc = cmd_get, .arity = 2, .flags = CMD_READONLY | CMD_FAST,
+    {.name = "get", .proc = cmd_get, .arity = 2, .flags = CMD_READONLY | CMD_FAST, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "string", .summary = "Get the value of a key",
+     .since = "1.0.0", .complexity = "O(1)", .acl = "read string fast"},
+    {.name = "set", .proc = cmd_set, .arity = -3, .flags = CMD_WRITE | CMD_DENYOOM, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "string", .summary = "Set the string value of a key",
+     .since = "1.0.0", .complexity = "O(1)", .acl = "write string slow"},
+    {.name = "setnx", .proc = cmd_setnx, .arity = 3, .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
-     .summary = "Get the value of a key", .since = "1.0.0", .complexity = "O(1)",
-     .acl = "read string fast"},
-    {.name = "set", .proc = cmd_set, .arity = -3, .flags = CMD_WRITE | CMD_DENYOOM,
-     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
-     .summary = "Set the string value of a key", .since = "1.0.0", .complexity = "O(1)",
-     .acl = "write string slow"},
-    {.name = "setnx", .proc = cmd_setnx, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string",
      .summary = "Set the value of a key, only if the key does not exist", .since = "1.0.0",
      .complexity = "O(1)", .acl = "write string fast"},
     {.name = "setex", .proc = cmd_setex, .arity = 4, .flags = CMD_WRITE | CMD_DENYOOM,
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
-     .summary = "Set the value and expiration of a key", .since = "2.0.0",
-     .complexity = "O(1)", .acl = "write string slow"},
+     .summary = "Set the value and expiration of a key", .since = "2.0.0", .complexity = "O(1)",
+     .acl = "write string slow"},
     {.name = "psetex", .proc = cmd_psetex, .arity = 4, .flags = CMD_WRITE | CMD_DENYOOM,
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Set the value and expiration in milliseconds of a key", .since = "2.6.0",
      .complexity = "O(1)", .acl = "write string slow"},
-    {.name = "getset", .proc = cmd_getset, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string",
+    {.name = "getset", .proc = cmd_getset, .arity = 3, .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Set the string value of a key and return its old value", .since = "1.0.0",
      .complexity = "O(1)", .acl = "write string fast"},
     {.name = "getdel", .proc = cmd_getdel, .arity = 2, .flags = CMD_WRITE | CMD_FAST,
@@ -1134,8 +1482,7 @@ command cmd_string_table[] = {
     {.name = "mget", .proc = cmd_mget, .arity = -2, .flags = CMD_READONLY | CMD_FAST,
      .first_key = 1, .last_key = -1, .key_step = 1, .group = "string",
      .summary = "Get the values of all the given keys", .since = "1.0.0",
-     .complexity = "O(N) where N is the number of keys to retrieve.",
-     .acl = "read string fast"},
+     .complexity = "O(N) where N is the number of keys to retrieve.", .acl = "read string fast"},
     {.name = "mset", .proc = cmd_mset, .arity = -3, .flags = CMD_WRITE | CMD_DENYOOM,
      .first_key = 1, .last_key = -1, .key_step = 2, .group = "string",
      .summary = "Set multiple keys to multiple values", .since = "1.0.1",
@@ -1153,39 +1500,35 @@ command cmd_string_table[] = {
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Decrement the integer value of a key by one", .since = "1.0.0",
      .complexity = "O(1)", .acl = "write string fast"},
-    {.name = "incrby", .proc = cmd_incrby, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string",
+    {.name = "incrby", .proc = cmd_incrby, .arity = 3, .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Increment the integer value of a key by the given amount", .since = "1.0.0",
      .complexity = "O(1)", .acl = "write string fast"},
-    {.name = "decrby", .proc = cmd_decrby, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string",
+    {.name = "decrby", .proc = cmd_decrby, .arity = 3, .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Decrement the integer value of a key by the given number", .since = "1.0.0",
      .complexity = "O(1)", .acl = "write string fast"},
     {.name = "incrbyfloat", .proc = cmd_incrbyfloat, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string",
-     .summary = "Increment the float value of a key by the given amount", .since = "2.6.0",
-     .complexity = "O(1)", .acl = "write string fast"},
-    {.name = "append", .proc = cmd_append, .arity = 3,
-     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1,
-     .key_step = 1, .group = "string", .summary = "Append a value to a key", .since = "2.0.0",
+     .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST, .first_key = 1, .last_key = 1, .key_step = 1,
+     .group = "string", .summary = "Increment the float value of a key by the given amount",
+     .since = "2.6.0", .complexity = "O(1)", .acl = "write string fast"},
+    {.name = "append", .proc = cmd_append, .arity = 3, .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
+     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
+     .summary = "Append a value to a key", .since = "2.0.0",
      .complexity = "O(1). The amortized time complexity is O(1) assuming the appended value "
                    "is small and the already present value is of any size, since the dynamic "
                    "string library used by Redis will double the free space available on "
-                   "every reallocation.",
-     .acl = "write string fast"},
+                   "every reallocation.", .acl = "write string fast"},
     {.name = "strlen", .proc = cmd_strlen, .arity = 2, .flags = CMD_READONLY | CMD_FAST,
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Get the length of the value stored in a key", .since = "2.2.0",
      .complexity = "O(1)", .acl = "read string fast"},
-    {.name = "getrange", .proc = cmd_getrange, .arity = 4, .flags = CMD_READONLY,
-     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
+    {.name = "getrange", .proc = cmd_getrange, .arity = 4, .flags = CMD_READONLY, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Get a substring of the string stored at a key", .since = "2.4.0",
      .complexity = STR_RANGE_COMPLEXITY, .acl = "read string slow"},
-    {.name = "substr", .proc = cmd_substr, .arity = 4, .flags = CMD_READONLY,
-     .first_key = 1, .last_key = 1, .key_step = 1, .group = "string",
+    {.name = "substr", .proc = cmd_substr, .arity = 4, .flags = CMD_READONLY, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "string",
      .summary = "Get a substring of the string stored at a key", .since = "1.0.0",
      .complexity = STR_RANGE_COMPLEXITY, .acl = "read string slow"},
     {.name = "setrange", .proc = cmd_setrange, .arity = 4, .flags = CMD_WRITE | CMD_DENYOOM,
@@ -1195,11 +1538,10 @@ command cmd_string_table[] = {
      .complexity = "O(1), not counting the time taken to copy the new string in place. "
                    "Usually, this string is very small so the amortized complexity is O(1). "
                    "Otherwise, complexity is O(M) with M being the length of the value "
-                   "argument.",
-     .acl = "write string slow"},
+                   "argument.", .acl = "write string slow"},
     {.name = "lcs", .proc = cmd_lcs, .arity = -3, .flags = CMD_READONLY, .first_key = 1,
-     .last_key = 2, .key_step = 1, .group = "string",
-     .summary = "Find longest common substring", .since = "7.0.0",
+     .last_key = 2, .key_step = 1, .group = "string", .summary = "Find longest common substring",
+     .since = "7.0.0",
      .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively",
      .acl = "read string slow"},
     {.name = "setbit", .proc = cmd_setbit, .arity = 4, .flags = CMD_WRITE | CMD_DENYOOM,
@@ -1210,13 +1552,26 @@ command cmd_string_table[] = {
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "bitmap",
      .summary = "Returns the bit value at offset in the string value stored at key",
      .since = "2.2.0", .complexity = "O(1)", .acl = "read bitmap fast"},
-    {.name = "bitcount", .proc = cmd_bitcount, .arity = -2, .flags = CMD_READONLY,
-     .first_key = 1, .last_key = 1, .key_step = 1, .group = "bitmap",
-     .summary = "Count set bits in a string", .since = "2.6.0", .complexity = "O(N)",
+    {.name = "bitcount", .proc = cmd_bitcount, .arity = -2, .flags = CMD_READONLY, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "bitmap", .summary = "Count set bits in a string",
+     .since = "2.6.0", .complexity = "O(N)", .acl = "read bitmap slow"},
+    {.name = "bitpos", .proc = cmd_bitpos, .arity = -3, .flags = CMD_READONLY, .first_key = 1,
+     .last_key = 1, .key_step = 1, .group = "bitmap",
+     .summary = "Find first bit set or clear in a string", .since = "2.8.7", .complexity = "O(N)",
      .acl = "read bitmap slow"},
-    {.name = "bitpos", .proc = cmd_bitpos, .arity = -3, .flags = CMD_READONLY,
+    {.name = "bitop", .proc = cmd_bitop, .arity = -4, .flags = CMD_WRITE | CMD_DENYOOM,
+     .first_key = 2, .last_key = -1, .key_step = 1, .group = "bitmap",
+     .summary = "Perform bitwise operations between strings", .since = "2.6.0",
+     .complexity = "O(N)", .acl = "write bitmap slow"},
+    {.name = "bitfield", .proc = cmd_bitfield, .arity = -2, .flags = CMD_WRITE | CMD_DENYOOM,
      .first_key = 1, .last_key = 1, .key_step = 1, .group = "bitmap",
-     .summary = "Find first bit set or clear in a string", .since = "2.8.7",
-     .complexity = "O(N)", .acl = "read bitmap slow"},
+     .summary = "Perform arbitrary bitfield integer operations on strings", .since = "3.2.0",
+     .complexity = "O(1) for each subcommand specified", .acl = "write bitmap slow"},
+    {.name = "bitfield_ro", .proc = cmd_bitfield_ro, .arity = -2, .flags = CMD_READONLY | CMD_FAST,
+     .first_key = 1, .last_key = 1, .key_step = 1, .group = "bitmap",
+     .summary = "Perform arbitrary bitfield integer operations on strings. Read-only variant "
+                "of BITFIELD", .since = "6.0.0",
+     .complexity = "O(1) for each subcommand specified", .acl = "read bitmap fast"},
     {.name = NULL},
 };
+/* clang-format on */

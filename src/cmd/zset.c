@@ -1432,7 +1432,8 @@ static void zrandmember_count(client *c, long l, int withscores)
     unsigned long n = count < size ? count : size;
     reply_array(c, (long)(withscores && c->resp == 2 ? n * 2 : n));
     if (count >= size) {
-        zset_iter_rank(&it, z, 0, 0);
+        /* Redis walks sorted sets from the tail here. */
+        zset_iter_rank(&it, z, 0, 1);
         while (zset_iter_next(&it, &e))
             reply_member(c, withscores, &e);
         return;

@@ -244,8 +244,7 @@ static void leaf_open(idtree *t, leaf *l, int i, stream_id id)
     memmove(l->keys + i + 1, l->keys + i, sizeof(stream_id) * (size_t)tail);
     if (t->vsize) {
         unsigned char *v = leaf_vals(t, l);
-        memmove(v + (size_t)(i + 1) * t->vsize, v + (size_t)i * t->vsize,
-                t->vsize * (size_t)tail);
+        memmove(v + (size_t)(i + 1) * t->vsize, v + (size_t)i * t->vsize, t->vsize * (size_t)tail);
         memset(v + (size_t)i * t->vsize, 0, t->vsize);
     }
     l->keys[i] = id;
@@ -258,8 +257,7 @@ static void leaf_close(idtree *t, leaf *l, int i)
     memmove(l->keys + i, l->keys + i + 1, sizeof(stream_id) * (size_t)tail);
     if (t->vsize) {
         unsigned char *v = leaf_vals(t, l);
-        memmove(v + (size_t)i * t->vsize, v + (size_t)(i + 1) * t->vsize,
-                t->vsize * (size_t)tail);
+        memmove(v + (size_t)i * t->vsize, v + (size_t)(i + 1) * t->vsize, t->vsize * (size_t)tail);
     }
     l->n--;
 }
@@ -307,8 +305,7 @@ static void unlink_leaf(leaf *l)
 
 /* Put (sep, right) just after child path->idx[level] of path->node[level];
  * level -1 means `left` was the root. */
-static void insert_in_parent(idtree *t, path *p, int level, void *left, stream_id sep,
-                             void *right)
+static void insert_in_parent(idtree *t, path *p, int level, void *left, stream_id sep, void *right)
 {
     if (level < 0) {
         inner *r = inner_new(t);

@@ -3,10 +3,12 @@
  * Node layout (one allocation, data[] grows by realloc while the node is
  * the tail and is shrunk to fit when a newer node starts):
  *
- *   +------+-----+------+---------+------+---------------+-------+-------+--
- *   | used | cap | live | deleted | last | master fields | entry | entry | ..
- *   +------+-----+------+---------+------+---------------+-------+-------+--
- *                                        ^ data[0]
+ *   +------+-----+------+---------+----------+------+---------------+-------+--
+ *   | used | cap | live | deleted | last_off | last | master fields | entry | ..
+ *   +------+-----+------+---------+----------+------+---------------+-------+--
+ *                                                   ^ data[0]
+ *   (a packed 36-byte header; last_off locates the newest entry so the
+ *   last live ID is usually known without decoding the node)
  *   master fields:  varint n, then n x (varint len, bytes)
  *                   (the field names of the node's first entry)
  *
@@ -49,9 +51,10 @@
 struct stream_node {
     uint32_t used, cap;
     uint32_t live, deleted;
+    uint32_t last_off; /* offset of the last entry's header byte */
     stream_id last;
     unsigned char data[];
-};
+} __attribute__((packed));
 
 /* ---- IDs ------------------------------------------------------------------ */
 
@@ -545,8 +548,8 @@ static int same_fields(const stream_node *n, const stream_str *fv, size_t nf)
 }
 
 /* Bytes of the entry encoding (header, ID, fields). */
-static size_t entry_size(stream_id prev, stream_id id, int same, const stream_str *fv,
-                         size_t nf, unsigned *form)
+static size_t entry_size(stream_id prev, stream_id id, int same, const stream_str *fv, size_t nf,
+                         unsigned *form)
 {
     size_t sz = 1;
     if (id.ms == prev.ms && id.seq == prev.seq + 1) {
@@ -666,6 +669,7 @@ void stream_append(stream *s, stream_id id, const stream_str *fv, size_t nfields
         n = r->node = node_resize(s, n, want > grow ? want : grow);
     }
     entry_write(n->data + n->used, prev, id, same, form, fv, nfields);
+    n->last_off = n->used;
     n->used += (uint32_t)need;
     n->live++;
     n->last = id;
@@ -699,8 +703,7 @@ static void iter_load(stream_iter *it)
         stream_id id = it->prev;
         if (stream_id_cmp(id, it->end) > 0)
             break;
-        if (stream_id_cmp(id, it->start) >= 0 &&
-            !(it->skip_tombstones && (flags & F_DELETED))) {
+        if (stream_id_cmp(id, it->start) >= 0 && !(it->skip_tombstones && (flags & F_DELETED))) {
             if (it->rn == it->rvcap) {
                 size_t cap = it->rvcap * 2;
                 stream_rev_ent *nv = ds_malloc(sizeof(*nv) * cap);
@@ -780,8 +783,7 @@ static int iter_next_fwd(stream_iter *it, stream_id *id, uint64_t *nfields)
         it->p = entry_skip_body(b, flags, it->mcount);
         if (stream_id_cmp(it->prev, it->end) > 0)
             return 0;
-        if (stream_id_cmp(it->prev, it->start) < 0 ||
-            (it->skip_tombstones && (flags & F_DELETED)))
+        if (stream_id_cmp(it->prev, it->start) < 0 || (it->skip_tombstones && (flags & F_DELETED)))
             continue;
         *id = it->prev;
         it->same = flags & F_SAME;
@@ -833,8 +835,7 @@ int stream_iter_next(stream_iter *it, stream_id *id, uint64_t *nfields)
     return r;
 }
 
-void stream_iter_field(stream_iter *it, const char **f, size_t *flen, const char **v,
-                       size_t *vlen)
+void stream_iter_field(stream_iter *it, const char **f, size_t *flen, const char **v, size_t *vlen)
 {
     const unsigned char **fp = it->same ? &it->mp : &it->fp;
     uint64_t fl = varint_get(fp);
@@ -862,6 +863,13 @@ int stream_first_live(const stream *s, stream_id *id)
 
 int stream_last_live(const stream *s, stream_id *id)
 {
+    if (s->nnodes) {
+        const stream_node *n = ref_at(s, s->nnodes - 1)->node;
+        if (n->live && !(n->data[n->last_off] & F_DELETED)) {
+            *id = n->last; /* the common case: the newest entry is live */
+            return 1;
+        }
+    }
     stream_iter it;
     uint64_t nf;
     stream_id lo = {0, 0}, hi = {UINT64_MAX, UINT64_MAX};
@@ -975,8 +983,8 @@ static int64_t trim_inside_head(stream *s, int strategy, uint64_t maxlen, stream
     while (p < end) {
         int flags;
         const unsigned char *b = entry_head(p, &cur, &flags);
-        int stop = strategy == STREAM_TRIM_MAXLEN ? s->length <= maxlen
-                                                   : stream_id_cmp(cur, minid) >= 0;
+        int stop =
+            strategy == STREAM_TRIM_MAXLEN ? s->length <= maxlen : stream_id_cmp(cur, minid) >= 0;
         if (stop)
             break;
         if (!(flags & F_DELETED)) {
@@ -1161,16 +1169,15 @@ size_t stream_consumer_delete(stream_group *g, stream_consumer *c)
     while (idtree_next(&it, &id, NULL))
         idtree_remove(g->pel, id, NULL);
     int found;
-    size_t i = name_search((void *const *)g->consumers, g->nconsumers, c->name, str_len(c->name),
-                           &found);
+    size_t i =
+        name_search((void *const *)g->consumers, g->nconsumers, c->name, str_len(c->name), &found);
     if (found)
         ptr_array_remove(g->consumers, &g->nconsumers, i);
     consumer_free(c);
     return pending;
 }
 
-stream_nack *stream_pel_deliver(stream_group *g, stream_consumer *c, stream_id id,
-                                int64_t now_ms)
+stream_nack *stream_pel_deliver(stream_group *g, stream_consumer *c, stream_id id, int64_t now_ms)
 {
     int existed;
     stream_nack *n = idtree_insert(g->pel, id, &existed);
@@ -1236,8 +1243,7 @@ int stream_range_has_tombstones(const stream *s, const stream_id *start, const s
         lo = *start;
     if (end)
         hi = *end;
-    return stream_id_cmp(lo, s->max_deleted_id) <= 0 &&
-           stream_id_cmp(s->max_deleted_id, hi) <= 0;
+    return stream_id_cmp(lo, s->max_deleted_id) <= 0 && stream_id_cmp(s->max_deleted_id, hi) <= 0;
 }
 
 int64_t stream_estimate_distance(const stream *s, stream_id id)
@@ -1419,9 +1425,10 @@ int stream_verify(const stream *s)
         const unsigned char *p = node_entries(n, &mcount, NULL);
         const unsigned char *end = n->data + n->used;
         stream_id cur = first_prev(r->first), prev_id = {0, 0};
-        uint32_t nl = 0, nd = 0, k = 0;
+        uint32_t nl = 0, nd = 0, k = 0, last_off = 0;
         while (p < end) {
             int flags;
+            last_off = (uint32_t)(p - n->data);
             const unsigned char *b = entry_head(p, &cur, &flags);
             if (k == 0 && stream_id_cmp(cur, r->first) != 0)
                 return -2;
@@ -1437,6 +1444,8 @@ int stream_verify(const stream *s)
         }
         if (p != end || k == 0)
             return -4;
+        if (last_off != n->last_off)
+            return -11;
         if (nl != n->live || nd != n->deleted)
             return -5;
         if (stream_id_cmp(prev_id, n->last) != 0)
@@ -1450,8 +1459,8 @@ int stream_verify(const stream *s)
     if (bytes != s->node_bytes)
         return -9;
     for (size_t i = 0; i < s->ngroups; i++) {
-        if (i > 0 && name_cmp(s->groups[i - 1]->name, s->groups[i]->name,
-                              str_len(s->groups[i]->name)) >= 0)
+        if (i > 0 &&
+            name_cmp(s->groups[i - 1]->name, s->groups[i]->name, str_len(s->groups[i]->name)) >= 0)
             return -10;
         int r = verify_group(s->groups[i]);
         if (r)

@@ -30,7 +30,7 @@
 #include "idtree.h"
 #include "str.h"
 
-#define STREAM_ID_STR_MAX 44         /* "ms-seq" text, NUL included */
+#define STREAM_ID_STR_MAX 44 /* "ms-seq" text, NUL included */
 #define STREAM_ENTRIES_READ_INVALID (-1)
 #define STREAM_MAX_ELEMENTS_BYTES (1u << 30) /* per entry, like Redis */
 
@@ -44,7 +44,7 @@ typedef struct stream_ref {
 typedef struct stream_consumer stream_consumer;
 
 typedef struct stream_nack {
-    int64_t delivery_time;   /* ms */
+    int64_t delivery_time; /* ms */
     uint64_t delivery_count;
     stream_consumer *consumer; /* NULL only transiently (XCLAIM FORCE) */
 } stream_nack;
@@ -57,9 +57,9 @@ struct stream_consumer {
 
 typedef struct stream_group {
     str name;
-    stream_id last_id;    /* last delivered ID */
-    int64_t entries_read; /* logical read counter, or -1 when unknown */
-    idtree *pel;          /* ID -> stream_nack */
+    stream_id last_id;           /* last delivered ID */
+    int64_t entries_read;        /* logical read counter, or -1 when unknown */
+    idtree *pel;                 /* ID -> stream_nack */
     stream_consumer **consumers; /* sorted by name */
     size_t nconsumers, capconsumers;
 } stream_group;
@@ -143,7 +143,7 @@ int stream_entry_exists(const stream *s, stream_id id);
 
 typedef struct stream_rev_ent {
     stream_id id;
-    uint32_t off;   /* offset of the entry's header byte in the node data */
+    uint32_t off; /* offset of the entry's header byte in the node data */
     uint32_t flags;
 } stream_rev_ent;
 
@@ -173,8 +173,7 @@ void stream_iter_init(stream_iter *it, const stream *s, stream_id start, stream_
 /* Next live entry: its ID and number of field/value pairs; 0 at the end. */
 int stream_iter_next(stream_iter *it, stream_id *id, uint64_t *nfields);
 /* One field/value pair of the current entry, in order. */
-void stream_iter_field(stream_iter *it, const char **f, size_t *flen, const char **v,
-                       size_t *vlen);
+void stream_iter_field(stream_iter *it, const char **f, size_t *flen, const char **v, size_t *vlen);
 void stream_iter_done(stream_iter *it);
 
 /* ---- consumer groups ---------------------------------------------------- */
@@ -194,8 +193,7 @@ size_t stream_consumer_delete(stream_group *g, stream_consumer *c);
 
 /* Record the delivery of id to c: a new NACK (count 1, time now), or the
  * existing one moved to c with count reset to 1 (after XGROUP SETID). */
-stream_nack *stream_pel_deliver(stream_group *g, stream_consumer *c, stream_id id,
-                                int64_t now_ms);
+stream_nack *stream_pel_deliver(stream_group *g, stream_consumer *c, stream_id id, int64_t now_ms);
 stream_nack *stream_pel_find(const stream_group *g, stream_id id);
 /* Create a NACK with no owner (XCLAIM FORCE): count 1, time now. */
 stream_nack *stream_pel_create(stream_group *g, stream_id id, int64_t now_ms);

@@ -44,9 +44,14 @@ static int elem_cmp(double s1, const char *a, size_t al, double s2, const char *
     return cmp_bytes(a, al, b, bl);
 }
 
-static int node_cmp(const zs_node *x, double score, const char *m, size_t len)
+/* Scores first: the member's bytes (another cache line) only on a tie. */
+static inline int node_cmp(const zs_node *x, double score, const char *m, size_t len)
 {
-    return elem_cmp(x->score, x->ele, str_len(x->ele), score, m, len);
+    if (x->score < score)
+        return -1;
+    if (x->score > score)
+        return 1;
+    return cmp_bytes(x->ele, str_len(x->ele), m, len);
 }
 
 int zset_score_gte_min(double v, const zrange_score *r)
@@ -386,6 +391,9 @@ static size_t zpk_find(const pack *pk, const char *m, size_t len, double *score)
 static pack *zpk_insert(pack *pk, const char *m, size_t len, double score)
 {
     size_t pos;
+    /* Redis's listpack keeps scores as text and reads "-0" back as 0. */
+    if (score == 0)
+        score = 0.0;
     for (pos = pack_first(pk); pos; pos = zpk_next(pk, pos)) {
         zset_elem e;
         zpk_elem(pk, pos, &e);

@@ -44,10 +44,12 @@ typedef struct opts {
     int quiet;
     long pid;
     const char *key;
+    long rate; /* messages per second over all producers, 0 = as fast as possible */
 } opts;
 
 static opts O = {"127.0.0.1", 6379, W_STREAM, 100000, 4, 8, 10, 16, 16, 0, 0, 0,
-                 "sluice-bench"};
+                 "sluice-bench", 0};
+static uint64_t start_us;
 
 static void die(const char *fmt, ...)
 {
@@ -295,10 +297,19 @@ static void send_one(conn *c, long seq)
     sent++;
 }
 
+/* Messages allowed so far under -r (all of them without it). */
+static long rate_budget(void)
+{
+    if (!O.rate)
+        return O.messages;
+    return (long)((double)(mono_us() - start_us) * (double)O.rate / 1e6) + 1;
+}
+
 /* Producer i sends i, i+P, i+2P ... keeping `window` commands in flight. */
 static void produce(conn *c)
 {
-    while (c->inflight < O.window && c->next < O.messages) {
+    long budget = rate_budget();
+    while (c->inflight < O.window && c->next < O.messages && sent < budget) {
         send_one(c, c->next);
         c->next += O.producers;
     }
@@ -594,6 +605,7 @@ static void usage(void)
             "  -w N           commands in flight per producer (16)\n"
             "  -d BYTES       payload size (16)\n"
             "  -k KEY         key / channel (sluice-bench)\n"
+            "  -r RATE        send at most RATE messages/s in total (0: no limit)\n"
             "  --reliable     list: BLMOVE to a processing list + LREM\n"
             "  --pid PID      server pid for CPU accounting (default: INFO)\n"
             "  -q             no progress line\n");
@@ -607,7 +619,7 @@ static void parse_args(int argc, char **argv)
                                        {"help", no_argument, NULL, 'H'},
                                        {NULL, 0, NULL, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "h:p:t:n:P:C:c:w:d:k:q", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h:p:t:n:P:C:c:w:d:k:qr:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'h': O.host = optarg; break;
         case 'p': O.port = atoi(optarg); break;
@@ -629,6 +641,7 @@ static void parse_args(int argc, char **argv)
         case 'd': O.size = atoi(optarg); break;
         case 'k': O.key = optarg; break;
         case 'q': O.quiet = 1; break;
+        case 'r': O.rate = atol(optarg); break;
         case 'R': O.reliable = 1; break;
         case 'I': O.pid = atol(optarg); break;
         default: usage();
@@ -675,13 +688,17 @@ int main(int argc, char **argv)
     start_consumers();
     double cpu0 = cpu_seconds(pid);
     uint64_t t0 = mono_us(), last = t0;
+    start_us = t0;
     for (int i = 0; i < O.producers; i++) {
         prods[i] = conn_open(i);
         prods[i]->next = i;
         produce(prods[i]);
     }
     while (acked < expected_deliveries) {
-        loop_once(100);
+        loop_once(O.rate ? 1 : 100);
+        if (O.rate)
+            for (int i = 0; i < O.producers; i++)
+                produce(prods[i]);
         if (mono_us() - last >= 1000000) {
             last = mono_us();
             progress(t0, 0);
@@ -697,9 +714,12 @@ int main(int argc, char **argv)
     double secs = (double)(t1 - t0) / 1e6;
     const char *wl = O.workload == W_STREAM ? "stream" : O.workload == W_LIST ? "list" : "pubsub";
     printf("workload: %s%s  producers %d  consumers %d  count %d  window %d  messages %ld  "
-           "payload %d B\n",
+           "payload %d B",
            wl, O.reliable ? " (reliable)" : "", O.producers, O.consumers, O.count, O.window,
            O.messages, O.size);
+    if (O.rate)
+        printf("  rate %ld/s", O.rate);
+    printf("\n");
     printf("throughput: %.0f msg/s (%.3f s)", (double)O.messages / secs, secs);
     if (O.workload == W_PUBSUB)
         printf(", %.0f deliveries/s", (double)delivered / secs);

@@ -479,3 +479,41 @@ Test(blocking, ten_thousand_blocked_clients)
     free(big);
     redisFree(c);
 }
+
+/* A client unblocked (here by CLIENT UNBLOCK) whose next commands arrive in
+ * the same loop turn runs them exactly once, in order, even when one of them
+ * serves another waiter. */
+Test(blocking, unblocked_client_with_input_in_the_same_turn)
+{
+    redisContext *c = srv_connect(s);
+    int x = srv_raw_connect(s);
+    long long xid = client_id_of(x);
+    raw_send(x, "BLPOP kx 0");
+    wait_blocked(c, 1);
+    int y = block_client(c, "BLPOP ky 0");
+    int p = srv_raw_connect(s);
+    int sleeper = srv_raw_connect(s);
+    raw_send(sleeper, "DEBUG SLEEP 0.2");
+    usleep(50000);
+    /* While the server sleeps: P unblocks X, and X's next commands serve Y. */
+    char line[64];
+    snprintf(line, sizeof(line), "CLIENT UNBLOCK %lld", xid);
+    raw_send(p, line);
+    usleep(10000);
+    char out[512];
+    size_t n = resp_of(out, sizeof(out), "RPUSH ky b");
+    n += resp_of(out + n, sizeof(out) - n, "PING");
+    n += resp_of(out + n, sizeof(out) - n, "ECHO done");
+    cr_assert_eq(write(x, out, n), (ssize_t)n);
+    raw_read_expect(sleeper, "+OK\r\n", 3000);
+    raw_read_expect(p, ":1\r\n", 2000);
+    raw_read_expect(x, "*-1\r\n:1\r\n+PONG\r\n$4\r\ndone\r\n", 2000);
+    raw_read_expect(y, "*2\r\n$2\r\nky\r\n$1\r\nb\r\n", 2000);
+    raw_expect_silence(x, 100);
+    expect_int(c, 0, "EXISTS ky");
+    close(x);
+    close(y);
+    close(p);
+    close(sleeper);
+    redisFree(c);
+}

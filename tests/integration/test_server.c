@@ -112,8 +112,7 @@ Test(server, hello)
     cr_assert(strncmp(buf, head, strlen(head)) == 0, "HELLO 3: %s", buf);
     cr_assert(n > strlen(tail) && strcmp(buf + n - strlen(tail), tail) == 0, "HELLO 3: %s", buf);
     raw_expect(fd, "HELLO 4\r\n", "-NOPROTO unsupported protocol version\r\n");
-    raw_expect(fd, "HELLO x\r\n",
-               "-ERR Protocol version is not an integer or out of range\r\n");
+    raw_expect(fd, "HELLO x\r\n", "-ERR Protocol version is not an integer or out of range\r\n");
     raw_expect(fd, "HELLO 3 FOO\r\n", "-ERR Syntax error in HELLO option 'FOO'\r\n");
     raw_expect(fd, "HELLO 3 SETNAME \"a b\"\r\n",
                "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
@@ -142,8 +141,7 @@ Test(server, auth_and_requirepass)
                  "the HELLO AUTH <user> <pass> option can be used to authenticate the client "
                  "and select the RESP protocol version at the same time",
                  "HELLO 2");
-    expect_error(c2, "WRONGPASS invalid username-password pair or user is disabled.",
-                 "AUTH nope");
+    expect_error(c2, "WRONGPASS invalid username-password pair or user is disabled.", "AUTH nope");
     expect_status(c2, "OK", "AUTH s3cret");
     expect_status(c2, "PONG", "PING");
     expect_status(c2, "RESET", "RESET");
@@ -186,8 +184,8 @@ Test(server, reset_clears_connection_state)
     raw_expect(fd, "RESET\r\nCLIENT INFO\r\n", "+RESET\r\n");
     size_t n = raw_send_recv(fd, "", 0, buf, sizeof(buf) - 1, 300);
     buf[n] = '\0';
-    cr_assert(strstr(buf, " db=0 ") && strstr(buf, " resp=2") && strstr(buf, " name= "),
-              "%s", buf);
+    cr_assert(strstr(buf, " db=0 ") && strstr(buf, " resp=2") && strstr(buf, " name= "), "%s",
+              buf);
     close(fd);
 }
 
@@ -279,8 +277,7 @@ Test(server, info_sections)
               0);
     cr_assert_str_eq(info_field(c, "errorstats", "errorstat_ERR", v, sizeof(v)), "count=1");
     freeReplyObject(cmd(c, "SET k v"));
-    cr_assert_str_eq(info_field(c, "keyspace", "db0", v, sizeof(v)),
-                     "keys=1,expires=0,avg_ttl=0");
+    cr_assert_str_eq(info_field(c, "keyspace", "db0", v, sizeof(v)), "keys=1,expires=0,avg_ttl=0");
     redisReply *r = cmd(c, "INFO nosuchsection");
     cr_assert_eq(r->type, REDIS_REPLY_STRING);
     cr_assert_eq(r->len, 0);
@@ -312,9 +309,11 @@ Test(server, client_basics)
     char pre[64];
     snprintf(pre, sizeof(pre), "id=%lld addr=127.0.0.1:", id);
     cr_assert(strncmp(r->str, pre, strlen(pre)) == 0, "%s", r->str);
-    cr_assert(strstr(r->str, " name=myname age=") && strstr(r->str, " flags=N db=0 sub=0 psub=0 "
-                                                                "ssub=0 multi=-1 qbuf=") &&
-              strstr(r->str, " cmd=client|list user=default redir=-1 resp=2\n"), "%s", r->str);
+    cr_assert(strstr(r->str, " name=myname age=") &&
+                  strstr(r->str, " flags=N db=0 sub=0 psub=0 "
+                                 "ssub=0 multi=-1 qbuf=") &&
+                  strstr(r->str, " cmd=client|list user=default redir=-1 resp=2\n"),
+              "%s", r->str);
     freeReplyObject(r);
     expect_error(c, "ERR Unknown client type 'foo'", "CLIENT LIST TYPE foo");
     expect_error(c, "ERR syntax error", "CLIENT LIST foo");
@@ -409,8 +408,9 @@ Test(server, debug)
     raw_expect(fd, "DEBUG PROTOCOL attrib\r\n",
                "$39\r\nSome real reply following the attribute\r\n");
     raw_expect(fd, "DEBUG PROTOCOL push\r\n", "-ERR RESP2 is not supported by this command\r\n");
-    raw_expect(fd, "DEBUG NOSUCH\r\n", "-ERR unknown subcommand or wrong number of arguments for "
-                                       "'NOSUCH'. Try DEBUG HELP.\r\n");
+    raw_expect(fd, "DEBUG NOSUCH\r\n",
+               "-ERR unknown subcommand or wrong number of arguments for "
+               "'NOSUCH'. Try DEBUG HELP.\r\n");
     raw_expect(fd, "DEBUG OBJECT nokey\r\n", "-ERR no such key\r\n");
     raw_expect(fd, "DEBUG POPULATE 3 pk\r\nDBSIZE\r\n", "+OK\r\n:3\r\n");
     raw_expect(fd, "GET pk:2\r\n", "$7\r\nvalue:2\r\n");

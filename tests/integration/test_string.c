@@ -49,8 +49,8 @@ static void expect_range(redisContext *c, long long lo, long long hi, const char
 {
     redisReply *r = cmd(c, fmt);
     cr_assert_eq(r->type, REDIS_REPLY_INTEGER, "%s", fmt);
-    cr_assert(r->integer >= lo && r->integer <= hi, "%s: %lld not in [%lld, %lld]", fmt,
-              r->integer, lo, hi);
+    cr_assert(r->integer >= lo && r->integer <= hi, "%s: %lld not in [%lld, %lld]", fmt, r->integer,
+              lo, hi);
     freeReplyObject(r);
 }
 
@@ -173,11 +173,20 @@ Test(string, set_option_errors)
 {
     redisContext *c = fresh();
     const char *bad[] = {
-        "SET k v foo",         "SET k v NX XX",         "SET k v XX NX",
-        "SET k v EX",          "SET k v PX",            "SET k v EXAT",
-        "SET k v PXAT",        "SET k v EX 10 PX 100",  "SET k v PX 100 EX 10",
-        "SET k v EX 10 EXAT 9999999999", "SET k v PXAT 1 EXAT 1",
-        "SET k v KEEPTTL EX 10", "SET k v EX 10 KEEPTTL", "SET k v PERSIST",
+        "SET k v foo",
+        "SET k v NX XX",
+        "SET k v XX NX",
+        "SET k v EX",
+        "SET k v PX",
+        "SET k v EXAT",
+        "SET k v PXAT",
+        "SET k v EX 10 PX 100",
+        "SET k v PX 100 EX 10",
+        "SET k v EX 10 EXAT 9999999999",
+        "SET k v PXAT 1 EXAT 1",
+        "SET k v KEEPTTL EX 10",
+        "SET k v EX 10 KEEPTTL",
+        "SET k v PERSIST",
         "SET k v EX 10 NX foo",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -187,9 +196,14 @@ Test(string, set_option_errors)
     expect_error(c, SYNTAX, "SET k v EX abc NX XX");
     expect_error(c, NOT_INT, "SET k v EX abc");
     expect_error(c, NOT_INT, "SET k v PX 1.5");
-    const char *exp[] = {"SET k v EX 0", "SET k v EX -1", "SET k v PX 0", "SET k v PX -100",
-                         "SET k v EXAT 0", "SET k v PXAT -1",
-                         "SET k v EX 9223372036854775807", "SET k v PX 9223372036854775807",
+    const char *exp[] = {"SET k v EX 0",
+                         "SET k v EX -1",
+                         "SET k v PX 0",
+                         "SET k v PX -100",
+                         "SET k v EXAT 0",
+                         "SET k v PXAT -1",
+                         "SET k v EX 9223372036854775807",
+                         "SET k v PX 9223372036854775807",
                          "SET k v EXAT 9223372036854776"};
     for (size_t i = 0; i < sizeof(exp) / sizeof(exp[0]); i++)
         expect_error(c, "ERR invalid expire time in 'set' command", exp[i]);
@@ -305,10 +319,16 @@ Test(string, getex)
     expect_nil(c, "GETEX nokey EX 0"); /* the key is looked up first */
     expect_error(c, "ERR wrong number of arguments for 'getex' command", "GETEX");
     expect_status(c, "OK", "SET foo bar");
-    const char *bad[] = {"GETEX foo non-existent-option", "GETEX foo NX", "GETEX foo XX",
-                         "GETEX foo GET", "GETEX foo KEEPTTL", "GETEX foo EX",
-                         "GETEX foo EX 10 PX 10", "GETEX foo PERSIST EX 10",
-                         "GETEX foo EX 10 PERSIST", "GETEX foo PXAT 10 EXAT 10"};
+    const char *bad[] = {"GETEX foo non-existent-option",
+                         "GETEX foo NX",
+                         "GETEX foo XX",
+                         "GETEX foo GET",
+                         "GETEX foo KEEPTTL",
+                         "GETEX foo EX",
+                         "GETEX foo EX 10 PX 10",
+                         "GETEX foo PERSIST EX 10",
+                         "GETEX foo EX 10 PERSIST",
+                         "GETEX foo PXAT 10 EXAT 10"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         expect_error(c, SYNTAX, bad[i]);
     expect_error(c, "ERR invalid expire time in 'getex' command", "GETEX foo EX 0");
@@ -386,8 +406,8 @@ Test(string, incr_decr)
 Test(string, incr_errors)
 {
     redisContext *c = fresh();
-    const char *bad[] = {"    11", "11    ", "    11    ", "+1", "-0", "007", "1.0", "abc", "",
-                         "9223372036854775808"};
+    const char *bad[] = {"    11", "11    ", "    11    ", "+1", "-0",
+                         "007",    "1.0",    "abc",        "",   "9223372036854775808"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         expect_status(c, "OK", "SET novar %s", bad[i]);
         expect_error(c, NOT_INT, "INCR novar");
@@ -544,7 +564,10 @@ Test(string, setrange)
     expect_bin(c, "bxo\0bar", 7, "GET mykey");
     expect_status(c, "OK", "SET num 1234");
     expect_int(c, 6, "SETRANGE num 5 2");
-    expect_bin(c, "1234\0" "2", 6, "GET num");
+    expect_bin(c,
+               "1234\0"
+               "2",
+               6, "GET num");
     expect_error(c, "ERR offset is out of range", "SETRANGE mykey -1 world");
     expect_error(c, NOT_INT, "SETRANGE mykey x world");
     expect_error(c, TOO_BIG, "SETRANGE mykey 536870908 world");
@@ -568,8 +591,7 @@ Test(string, proto_max_bulk_len)
     expect_int(c, 600000, "STRLEN k");
     expect_int(c, 1048576, "SETRANGE k 1048575 x");
     expect_error(c, TOO_BIG, "SETRANGE k 1048576 x");
-    expect_error(c, "ERR bit offset is not an integer or out of range",
-                 "SETBIT k 8388608 1");
+    expect_error(c, "ERR bit offset is not an integer or out of range", "SETBIT k 8388608 1");
     expect_int(c, 0, "SETBIT k 8388607 1");
     expect_status(c, "OK", "CONFIG SET proto-max-bulk-len 536870912");
     free(v);
@@ -578,17 +600,17 @@ Test(string, proto_max_bulk_len)
 
 /* ---- LCS --------------------------------------------------------------- */
 
-#define RNA1                                                                                   \
-    "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACT" \
-    "CGGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGC" \
+#define RNA1                                                                                       \
+    "CACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACT"      \
+    "CGGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGC"      \
     "AGGCTGCTTACGGTTTCGTCCGTGTTGCAGCCGATCATCAGCACATCTAGGTTTCGTCCGGGTGTG"
-#define RNA2                                                                                   \
-    "ATTAAAGGTTTATACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGT" \
-    "GTGGCTGTCACTCGGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCG" \
+#define RNA2                                                                                       \
+    "ATTAAAGGTTTATACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGT"      \
+    "GTGGCTGTCACTCGGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCG"      \
     "TCTATCTTCTGCAGGCTGCTTACGGTTTCGTCCGTGTTGCAGCCGATCATCAGCACATCTAGGTTT"
-#define RNALCS                                                                                 \
-    "ACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACTC" \
-    "GGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGCA" \
+#define RNALCS                                                                                     \
+    "ACCTTCCCAGGTAACAAACCAACCAACTTTCGATCTCTTGTAGATCTGTTCTCTAAACGAACTTTAAAATCTGTGTGGCTGTCACTC"      \
+    "GGCTGCATGCTTAGTGCACTCACGCAGTATAATTAATAACTAATTACTGTCGTTGACAGGACACGAGTAACTCGTCTATCTTCTGCA"      \
     "GGCTGCTTACGGTTTCGTCCGTGTTGCAGCCGATCATCAGCACATCTAGGTTT"
 
 static const char *resp(const char *cmdline, char *buf, size_t cap)
@@ -672,8 +694,10 @@ Test(string, lcs_memory_limit)
     memset(v, 'x', 1000);
     expect_status(c, "OK", "SET a %b", v, (size_t)1000);
     expect_status(c, "OK", "SET b %b", v, (size_t)1000);
-    expect_error(c, "ERR Insufficient memory, transient memory for LCS exceeds "
-                    "proto-max-bulk-len", "LCS a b");
+    expect_error(c,
+                 "ERR Insufficient memory, transient memory for LCS exceeds "
+                 "proto-max-bulk-len",
+                 "LCS a b");
     expect_status(c, "OK", "SET b %b", v, (size_t)200);
     expect_int(c, 200, "LCS a b LEN");
     expect_status(c, "OK", "CONFIG SET proto-max-bulk-len 536870912");
@@ -702,8 +726,7 @@ Test(string, setbit_getbit)
     for (int i = 0; i < 4; i++) {
         expect_error(c, "ERR bit offset is not an integer or out of range", "SETBIT k %s 1",
                      off[i]);
-        expect_error(c, "ERR bit offset is not an integer or out of range", "GETBIT k %s",
-                     off[i]);
+        expect_error(c, "ERR bit offset is not an integer or out of range", "GETBIT k %s", off[i]);
     }
     const char *bit[] = {"-1", "2", "10", "x"};
     for (int i = 0; i < 4; i++)
@@ -764,15 +787,15 @@ Test(string, bitpos)
     expect_int(c, 7, "BITPOS mykey 0 7 15 bit");
     expect_int(c, 20, "BITPOS mykey 0 8 -1 BIT");
     expect_int(c, -1, "BITPOS mykey 0 8 19 BIT");
-    expect_int(c, -1, "BITPOS mykey 0 1 1");  /* explicit end: no clear bit */
+    expect_int(c, -1, "BITPOS mykey 0 1 1"); /* explicit end: no clear bit */
     expect_int(c, 20, "BITPOS mykey 0 1");
-    expect_int(c, -1, "BITPOS mykey 1 3");    /* empty range */
+    expect_int(c, -1, "BITPOS mykey 1 3"); /* empty range */
     expect_status(c, "OK", "SET ff %b", "\xff\xff", (size_t)2);
-    expect_int(c, 16, "BITPOS ff 0");         /* open end: the padding bit */
-    expect_int(c, -1, "BITPOS ff 0 0 -1");    /* explicit end: none */
+    expect_int(c, 16, "BITPOS ff 0");      /* open end: the padding bit */
+    expect_int(c, -1, "BITPOS ff 0 0 -1"); /* explicit end: none */
     expect_int(c, 0, "BITPOS nokey 0");
     expect_int(c, -1, "BITPOS nokey 1");
-    expect_int(c, -1, "BITPOS nokey 1 x");    /* missing key before parsing */
+    expect_int(c, -1, "BITPOS nokey 1 x"); /* missing key before parsing */
     expect_error(c, "ERR The bit argument must be 1 or 0.", "BITPOS mykey 2");
     expect_error(c, NOT_INT, "BITPOS mykey x");
     expect_error(c, SYNTAX, "BITPOS mykey 1 0 1 WORD");
@@ -818,22 +841,24 @@ Test(string, keyspace_events)
     redisReply *r = cmd(sub, "PSUBSCRIBE __keyevent@0__:*");
     freeReplyObject(r);
     const char *cmds[] = {
-        "SET k v", "SET k v EX 100", "SETNX k x", "SETNX k2 x", "SETEX k 10 v",
-        "GETSET k y", "GETDEL k", "GETDEL k", "SET k 5", "GETEX k", "GETEX k EX 100",
-        "GETEX k PERSIST", "GETEX k PERSIST", "INCR k", "DECRBY k 2", "INCRBYFLOAT k 1.5",
-        "APPEND k x", "SETRANGE k 0 y", "SETRANGE k 0 %s", "SETBIT k 0 1", "SETBIT k 0 1",
-        "MSET a 1 b 2", "MSETNX a 1 c 2", "GETEX k PXAT 1", "GET nokey", "SET end 1",
+        "SET k v",         "SET k v EX 100", "SETNX k x",       "SETNX k2 x",
+        "SETEX k 10 v",    "GETSET k y",     "GETDEL k",        "GETDEL k",
+        "SET k 5",         "GETEX k",        "GETEX k EX 100",  "GETEX k PERSIST",
+        "GETEX k PERSIST", "INCR k",         "DECRBY k 2",      "INCRBYFLOAT k 1.5",
+        "APPEND k x",      "SETRANGE k 0 y", "SETRANGE k 0 %s", "SETBIT k 0 1",
+        "SETBIT k 0 1",    "MSET a 1 b 2",   "MSETNX a 1 c 2",  "GETEX k PXAT 1",
+        "GET nokey",       "SET end 1",
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         freeReplyObject(cmd(c, cmds[i], ""));
     const char *want[] = {
-        "__keyevent@0__:set k",      "__keyevent@0__:set k",      "__keyevent@0__:expire k",
-        "__keyevent@0__:set k2",     "__keyevent@0__:set k",      "__keyevent@0__:expire k",
-        "__keyevent@0__:set k",      "__keyevent@0__:del k",      "__keyevent@0__:set k",
-        "__keyevent@0__:expire k",   "__keyevent@0__:persist k",  "__keyevent@0__:incrby k",
+        "__keyevent@0__:set k",      "__keyevent@0__:set k",         "__keyevent@0__:expire k",
+        "__keyevent@0__:set k2",     "__keyevent@0__:set k",         "__keyevent@0__:expire k",
+        "__keyevent@0__:set k",      "__keyevent@0__:del k",         "__keyevent@0__:set k",
+        "__keyevent@0__:expire k",   "__keyevent@0__:persist k",     "__keyevent@0__:incrby k",
         "__keyevent@0__:incrby k",   "__keyevent@0__:incrbyfloat k", "__keyevent@0__:append k",
-        "__keyevent@0__:setrange k", "__keyevent@0__:setbit k",   "__keyevent@0__:set a",
-        "__keyevent@0__:set b",      "__keyevent@0__:del k",      "__keyevent@0__:set end",
+        "__keyevent@0__:setrange k", "__keyevent@0__:setbit k",      "__keyevent@0__:set a",
+        "__keyevent@0__:set b",      "__keyevent@0__:del k",         "__keyevent@0__:set end",
     };
     expect_events(sub, sizeof(want) / sizeof(want[0]), want);
     expect_status(c, "OK", "CONFIG SET notify-keyspace-events %s", "");
@@ -844,10 +869,9 @@ Test(string, keyspace_events)
 Test(string, watch_sees_string_writes)
 {
     redisContext *c = fresh(), *other = srv_connect(s);
-    const char *writes[] = {"SET k x",         "INCR n",          "APPEND k y",
-                            "SETRANGE k 0 z",  "SETBIT k 1 1",    "INCRBYFLOAT n 1",
-                            "GETDEL k",        "MSET k 1 j 2",    "GETEX k EX 100",
-                            "GETSET k 1",      "SETEX k 100 v",   "DECRBY n 3"};
+    const char *writes[] = {"SET k x",        "INCR n",          "APPEND k y",    "SETRANGE k 0 z",
+                            "SETBIT k 1 1",   "INCRBYFLOAT n 1", "GETDEL k",      "MSET k 1 j 2",
+                            "GETEX k EX 100", "GETSET k 1",      "SETEX k 100 v", "DECRBY n 3"};
     for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
         expect_status(c, "OK", "SET k 1");
         expect_status(c, "OK", "SET n 1");
@@ -967,8 +991,7 @@ static void expect_logged(redisContext *c, const char *command, const char *want
 }
 
 /* SET/PEXPIREAT with a PXAT time: check the time is absolute and close. */
-static void expect_logged_at(redisContext *c, const char *command, const char *prefix,
-                             long long at)
+static void expect_logged_at(redisContext *c, const char *command, const char *prefix, long long at)
 {
     const char *got = logged(c, command);
     size_t pl = strlen(prefix);
@@ -991,14 +1014,17 @@ Test(string_aof, propagation)
     expect_logged_at(c, "SETEX k 100 v", setpx, now_ms() + 100000);
     expect_logged_at(c, "PSETEX k 5000 v", setpx, now_ms() + 5000);
     expect_logged_at(c, "SET k v PX 5000 GET", setpx, now_ms() + 5000);
-    expect_logged_at(c, "GETEX k EX 100",
-                     "*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n", now_ms() + 100000);
+    expect_logged_at(c, "GETEX k EX 100", "*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n",
+                     now_ms() + 100000);
     expect_logged(c, "GETEX k PERSIST", "*2\r\n$7\r\nPERSIST\r\n$1\r\nk\r\n");
     expect_logged(c, "GETEX k PERSIST", "");
     expect_logged(c, "GETEX k", "");
     expect_logged(c, "SET k v NX", "");
     expect_logged(c, "SET k w GET", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nw\r\n");
     expect_logged(c, "SET k x GET XX", "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nx\r\n$2\r\nXX\r\n");
+    expect_logged(c, "SET k z GET KEEPTTL NX", "");
+    expect_logged(c, "SET k z KEEPTTL GET XX",
+                  "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nz\r\n$7\r\nKEEPTTL\r\n$2\r\nXX\r\n");
     expect_logged(c, "GETSET k y", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\ny\r\n");
     expect_logged(c, "GETDEL k", "*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n");
     expect_logged(c, "GETDEL k", "");

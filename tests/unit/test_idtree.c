@@ -111,13 +111,16 @@ static long m_seek(const model *m, int op, stream_id k)
     size_t lo = m_lower(m, k);
     int eq = lo < m->n && stream_id_cmp(m->k[lo], k) == 0;
     switch (op) {
-    case IDT_GE: return lo < m->n ? (long)lo : -1;
+    case IDT_GE:
+        return lo < m->n ? (long)lo : -1;
     case IDT_GT: {
         size_t i = eq ? lo + 1 : lo;
         return i < m->n ? (long)i : -1;
     }
-    case IDT_LE: return eq ? (long)lo : (long)lo - 1;
-    case IDT_LT: return (long)lo - 1;
+    case IDT_LE:
+        return eq ? (long)lo : (long)lo - 1;
+    case IDT_LT:
+        return (long)lo - 1;
     }
     return -1;
 }
@@ -252,9 +255,12 @@ static uint64_t rnd(void)
 static stream_id random_key(int dist)
 {
     switch (dist) {
-    case 0: return sid(rnd() % 50, rnd() % 50); /* dense, many collisions */
-    case 1: return sid(rnd() % 100000, 0);
-    default: return sid(rnd(), rnd()); /* full range */
+    case 0:
+        return sid(rnd() % 50, rnd() % 50); /* dense, many collisions */
+    case 1:
+        return sid(rnd() % 100000, 0);
+    default:
+        return sid(rnd(), rnd()); /* full range */
     }
 }
 

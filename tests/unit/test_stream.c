@@ -22,9 +22,9 @@ static stream_id sid(uint64_t ms, uint64_t seq)
 static const stream_id ID_MIN = {0, 0};
 static const stream_id ID_MAX = {UINT64_MAX, UINT64_MAX};
 
-#define ASSERT_ID(got, ms_, seq_)                                                            \
-    cr_assert((got).ms == (ms_) && (got).seq == (seq_), "id %llu-%llu, expected %llu-%llu", \
-              (unsigned long long)(got).ms, (unsigned long long)(got).seq,                  \
+#define ASSERT_ID(got, ms_, seq_)                                                                  \
+    cr_assert((got).ms == (ms_) && (got).seq == (seq_), "id %llu-%llu, expected %llu-%llu",        \
+              (unsigned long long)(got).ms, (unsigned long long)(got).seq,                         \
               (unsigned long long)(ms_), (unsigned long long)(seq_))
 
 static void add1(stream *s, stream_id id, const char *f, const char *v, uint64_t maxe)

@@ -143,8 +143,20 @@ Test(ll_to_str, small_buffers)
 
 Test(ll_to_str, round_trip)
 {
-    long long vals[] = {0, 1, -1, 9, 10, 99, 100, -100, 123456789, -987654321012LL,
-                        LLONG_MAX, LLONG_MIN, LLONG_MAX - 1, LLONG_MIN + 1};
+    long long vals[] = {0,
+                        1,
+                        -1,
+                        9,
+                        10,
+                        99,
+                        100,
+                        -100,
+                        123456789,
+                        -987654321012LL,
+                        LLONG_MAX,
+                        LLONG_MIN,
+                        LLONG_MAX - 1,
+                        LLONG_MIN + 1};
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         char buf[32];
         long long back;
@@ -228,7 +240,7 @@ Test(str_to_ld, rejected)
     cr_assert(ld_bad("abc"));
     cr_assert(ld_bad("nan"));
     cr_assert(ld_bad("-nan"));
-    cr_assert(ld_bad("1e99999"));  /* overflow */
+    cr_assert(ld_bad("1e99999")); /* overflow */
     cr_assert(ld_bad("-1e99999"));
     cr_assert(ld_bad("1e-99999")); /* underflow to zero */
     cr_assert(ld_bad("\n1"));
@@ -237,7 +249,9 @@ Test(str_to_ld, rejected)
 Test(str_to_ld, embedded_nul)
 {
     long double v;
-    cr_assert(!str_to_ld("1\0" "2", 3, &v));
+    cr_assert(!str_to_ld("1\0"
+                         "2",
+                         3, &v));
     cr_assert(!str_to_ld("1\0", 2, &v));
 }
 
