@@ -70,6 +70,7 @@ compat: all
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory fuzz-replay diff-quick
 	@$(MAKE) --no-print-directory compat
 
 bench: deps all
@@ -87,10 +88,56 @@ asan-inner: $(SRV_OBJ) $(UNIT_BIN) $(INTEG_BIN)
 		SLUICE_SERVER=$(CURDIR)/src/sluice-server-asan $$t --jobs 1; done
 	@bash redis-compat/run.sh --server $(CURDIR)/src/sluice-server-asan
 
+# ---- hardening: differential tests (tests/diff) and fuzzing (tests/fuzz) ----
+#   make diff [SEEDS=1-200 COUNT=5000 JOBS=2]  random commands vs redis-server
+#   make diff-quick      the fixed seeds `make test` runs (~4,000 commands)
+#   make fuzz [FUZZ_TIME=60 FUZZ_TARGETS="resp aof"]  libFuzzer (clang, build-fuzz/)
+#   make fuzz-replay     replay tests/fuzz/corpus/<target>/ with gcc (in `make test`)
+FUZZ_TARGETS ?= resp streamid config aof
+FUZZ_TIME ?= 60
+FUZZ_COMMON = tests/fuzz/exit_trap.c
+FUZZ_OBJ = $(filter-out $(BUILD)/src/main.o,$(SRV_OBJ))
+FUZZ_LD = -Wl,--wrap=exit -Wl,--wrap=chdir -lm -lpthread -ldl
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -MMD -MP -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined
+SEEDS ?= 1-200
+COUNT ?= 5000
+JOBS ?= 2
+
+.PHONY: diff diff-quick fuzz-replay fuzz-bins
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_COMMON) $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FUZZ_COMMON) \
+		$(FUZZ_OBJ) $(FUZZ_LD)
+
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Isrc -Itests/fuzz -o $@ $< $(FUZZ_COMMON) \
+		$(FUZZ_OBJ) $(FUZZ_LD)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay_%)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		$(BUILD)/tests/fuzz/replay_$$t tests/fuzz/corpus/$$t; done
+
+diff-quick: all
+	@SEEDS="1-6" COUNT=700 bash tests/diff/run.sh -q
+
+diff: all
+	@SEEDS="$(SEEDS)" COUNT=$(COUNT) JOBS=$(JOBS) bash tests/diff/run.sh
+
+fuzz:
+	@bash deps/install.sh --fuzz -q
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" \
+		fuzz-bins
+	@FUZZ_TIME=$(FUZZ_TIME) bash tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
+
 install: all
 	install -m 755 $(SERVER) /usr/local/bin/sluice-server
 
 clean:
-	rm -rf build build-asan $(SERVER) src/sluice-server-asan $(TOOLS)
+	rm -rf build build-asan build-fuzz $(SERVER) src/sluice-server-asan $(TOOLS)
 
 -include $(SRV_OBJ:.o=.d) $(DS_OBJ:.o=.d)

@@ -5,7 +5,9 @@
 # only when some are missing runs `apt-get update` once and installs exactly
 # the missing ones. With everything present it prints one line and exits 0.
 #
-# Usage: deps/install.sh [-q]      (-q: print nothing when all is present)
+# Usage: deps/install.sh [-q] [--fuzz]
+#   -q      print nothing when all is present
+#   --fuzz  also clang and its libFuzzer runtime (`make fuzz` only)
 set -euo pipefail
 
 PACKAGES=(
@@ -22,18 +24,20 @@ PACKAGES=(
 )
 
 quiet=0
-case "${1:-}" in
-    -q | --quiet) quiet=1 ;;
-    "") ;;
-    -h | --help)
-        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
-        exit 0
-        ;;
-    *)
-        echo "install.sh: unknown argument: $1" >&2
-        exit 2
-        ;;
-esac
+for arg in "$@"; do
+    case "$arg" in
+        -q | --quiet) quiet=1 ;;
+        --fuzz) PACKAGES+=(clang libclang-rt-dev) ;;
+        -h | --help)
+            sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "install.sh: unknown argument: $arg" >&2
+            exit 2
+            ;;
+    esac
+done
 
 # One dpkg-query for all packages (unknown ones are simply absent from its
 # output, hence `|| true`), then keep those not "install ok installed".

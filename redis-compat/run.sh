@@ -261,7 +261,9 @@ for unit in "${units[@]}"; do
     tcl_cmd=(timeout -k 10 "$unit_timeout"
         tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --durable
         --single "$unit" --ignore-encoding --ignore-digest --tags -needs:repl
-        --clients 1 --timeout "$test_timeout" ${extra_tcl_args[@]+"${extra_tcl_args[@]}"})
+        --clients 1 --timeout "$test_timeout"
+        --baseport $((20000 + RANDOM % 20000 / 64 * 64))
+        ${extra_tcl_args[@]+"${extra_tcl_args[@]}"})
     echo "### cd $suite && ${tcl_cmd[*]}" >"$log"
     rc=0
     if [ "$verbose" -eq 1 ]; then

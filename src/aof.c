@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -1451,6 +1452,10 @@ static void child_main(void)
     signal(SIGINT, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
     log_set_role('C');
+    /* The server's latency matters more than the rewrite's speed. */
+    if (setpriority(PRIO_PROCESS, 0, 10) == -1) {
+        /* not fatal */
+    }
     for (int i = 0; i < srv.nlisten; i++)
         close(srv.listen_fds[i]);
     if (srv.unix_fd > 0)

@@ -56,6 +56,7 @@ typedef struct command {
     struct command *subs; /* NULL-name terminated array of subcommands */
     /* filled at run time */
     char fullname[64];
+    size_t name_len;
     struct command *parent;
     long long calls, usec, rejected_calls, failed_calls;
     uint64_t id;
@@ -156,6 +157,7 @@ struct server {
     int in_exec;          /* inside MULTI/EXEC */
     int loading;
     long long cmd_time_ms; /* time snapshot for expiry during a command */
+    uint64_t clock_mono_us; /* last monotonic clock reading (see call()) */
     int shutdown_asap;
     int shutdown_flags;
     /* list tuning */

@@ -16,6 +16,7 @@
 #include "../aof.h"
 #include "../ds/alloc.h"
 #include "../ds/dict.h"
+#include "../ds/dict_fair.h"
 #include "../ds/util.h"
 
 #include <limits.h>
@@ -521,7 +522,7 @@ static void hrandfield_count(client *c, long l, int withvalues)
             dict_add(d, str_new(f, flen), withvalues ? str_new(v, vlen) : NULL);
         hmap_iter_done(&it);
         while (dict_size(d) > count) {
-            dict_entry *e = dict_random(d);
+            dict_entry *e = dict_fair_random(d);
             dict_delete(d, e->key, str_len(e->key));
         }
         dict_iter di;

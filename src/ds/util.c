@@ -229,8 +229,12 @@ uint64_t hash_bytes_nocase(const void *p, size_t len)
     size_t i = 0;
     while (i < len) {
         uint64_t w = 0;
-        for (size_t k = 0; k < 8 && i < len; k++, i++)
-            w |= (uint64_t)(unsigned char)tolower(s[i]) << (8 * k);
+        for (size_t k = 0; k < 8 && i < len; k++, i++) {
+            unsigned char ch = s[i];
+            if (ch >= 'A' && ch <= 'Z')
+                ch = (unsigned char)(ch + 32);
+            w |= (uint64_t)ch << (8 * k);
+        }
         h = mix(h ^ w, 0x9fb21c651e98df25ULL);
     }
     h = mix(h, 0xd6e8feb86659fd93ULL);

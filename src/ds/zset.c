@@ -220,8 +220,7 @@ static void zsl_unlink(zskiplist *zsl, zs_node *x, zs_node **update)
 
 /* The search path to (score, m): update[i] is the last node before it at
  * level i.  Returns the node at (score, m) or NULL. */
-static zs_node *zsl_path(zskiplist *zsl, double score, const char *m, size_t len,
-                         zs_node **update)
+static zs_node *zsl_path(zskiplist *zsl, double score, const char *m, size_t len, zs_node **update)
 {
     zs_node *x = zsl->header;
     for (int i = zsl->level - 1; i >= 0; i--) {
@@ -656,8 +655,8 @@ static int pack_add(zset *z, const char *m, size_t len, double score, int in, in
     return 1;
 }
 
-int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
-             double *newscore, const zset_limits *lim)
+int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
+             const zset_limits *lim)
 {
     *out = 0;
     if (isnan(score)) {

@@ -85,7 +85,7 @@ typedef struct zrange_lex {
 typedef struct zset_iter {
     zset *z;
     int rev;
-    size_t pos;   /* ZSET_PACK: member entry of the next element, 0 = end */
+    size_t pos;    /* ZSET_PACK: member entry of the next element, 0 = end */
     zs_node *node; /* ZSET_SKIPLIST: next node, NULL = end */
 } zset_iter;
 
@@ -115,9 +115,9 @@ void zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zset
 /* Add or update (Redis's zsetAdd): returns 1 and sets *out, or 0 if the
  * score is or would become NaN.  *newscore gets the resulting score when
  * the element was added or updated (or left as is by an INCR of 0). */
-int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
-             double *newscore, const zset_limits *lim);
-int zset_del(zset *z, const char *m, size_t len); /* 1 if deleted */
+int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
+             const zset_limits *lim);
+int zset_del(zset *z, const char *m, size_t len);                  /* 1 if deleted */
 int zset_score(zset *z, const char *m, size_t len, double *score); /* 0 found */
 /* 0-based rank, counted from the highest score when rev; -1 if missing. */
 long zset_rank(zset *z, const char *m, size_t len, int rev);

@@ -374,7 +374,7 @@ void conn_process_input(client *c)
             break;
         }
         set_argv(c);
-        c->last_ms = el_wall_ms();
+        c->last_ms = n->now_ms;
         n->hooks.exec(c);
         after_command(c);
         resp_next(&c->rp);
@@ -397,7 +397,7 @@ void conn_run_argv(client *c, const arg *argv, int argc)
     }
     memcpy(c->argv, argv, sizeof(arg) * (size_t)argc);
     c->argc = argc;
-    c->last_ms = el_wall_ms();
+    c->last_ms = c->net->now_ms;
     c->net->hooks.exec(c);
     after_command(c);
     c->argc = 0;
@@ -446,7 +446,7 @@ static void read_handler(el *l, int fd, void *ud, int mask)
         c->qbuf_peak = c->qlen + want;
     c->qlen += (size_t)r;
     c->net->stat_net_in += r;
-    c->last_ms = c->last_active_ms = el_wall_ms();
+    c->last_ms = c->last_active_ms = c->net->now_ms;
     if (c->qlen - c->rp.start > c->net->qbuf_limit) {
         log_msg(LOG_WARNING, "Closing client that reached max query buffer length: id=%llu "
                 "addr=%s qbuf=%zu", (unsigned long long)c->id, c->addr, c->qlen);

@@ -120,6 +120,7 @@ typedef struct net_hooks {
 
 typedef struct net {
     el *loop;
+    long long now_ms; /* wall clock cached by the owner once per loop turn */
     net_hooks hooks;
     uint64_t next_id;
     client **clients; /* indexed by fd */

@@ -31,6 +31,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,15 @@ BLOCKED_RE = re.compile(rb"blocked_clients:(\d+)")
 
 
 # ---- servers -----------------------------------------------------------------
+
+def die_with_parent():
+    """In the child before exec: SIGKILL when the runner dies (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except OSError:
+        pass
+
 
 class PortPicker:
     def __init__(self, spec):
@@ -88,17 +98,23 @@ class Server:
                     "--save", "", "--appendonly", "no", "--dir", self.dir, "--hz", "100",
                     "--logfile", os.path.join(self.dir, "server.log")]
             self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, cwd=self.dir)
+                                         stderr=subprocess.DEVNULL, cwd=self.dir,
+                                         preexec_fn=die_with_parent)
             deadline = time.time() + 5
             while time.time() < deadline and self.proc.poll() is None:
                 try:
                     c = Conn(self.port, timeout=1)
-                    c.send(PING)
-                    c.read()
+                    c.send(encode([b"INFO", b"server"]))
+                    _, t = c.read()
                     c.close()
-                    return
                 except (OSError, ConnClosed):
                     time.sleep(0.01)
+                    continue
+                # The port may have been taken between pick() and bind():
+                # make sure the server that answers is ours.
+                if b"process_id:%d\r\n" % self.proc.pid in (t[1] or b""):
+                    return
+                break
             self.stop()
         raise RuntimeError("cannot start %s" % self.binary)
 
@@ -511,7 +527,12 @@ def run_seed(args, seed):
         text.append("  expected (redis): %r" % det["expected"][:2000])
         text.append("  got (sluice):     %r" % det["got"][:2000])
         if args.minimise and idx >= 0:
-            small, trials = minimise(pair, ops, flags, idx, args.minimise_budget)
+            try:
+                small, trials = minimise(pair, ops, flags, idx, args.minimise_budget)
+            except Exception as e:  # noqa: BLE001 - keep the unminimised report
+                text.append("minimisation failed: %r; full sequence saved" % e)
+                save(args, seed, ops[:idx + 1], flags)
+                return seed, ncmd, "\n".join(text), time.time() - t0
             pair.stop()
             pair.start()  # fresh servers for the final check
             r = pair.run(small, flags)
@@ -572,6 +593,7 @@ def replay(args):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", default="1-5")
     ap.add_argument("--count", type=int, default=1000, help="commands per seed")

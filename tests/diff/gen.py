@@ -29,6 +29,9 @@ STREAM_KEYS = [b"x:%d" % i for i in range(4)]
 HASH_KEYS = [b"h:%d" % i for i in range(4)]
 SET_KEYS = [b"S:%d" % i for i in range(4)]
 ZSET_KEYS = [b"z:%d" % i for i in range(4)]
+# Lex-range commands only on these: every member gets score 0 (with mixed
+# scores Redis documents the result as unspecified).
+ZLEX_KEYS = [b"zl:0", b"zl:1"]
 ALL_KEYS = STR_KEYS + LIST_KEYS + STREAM_KEYS + HASH_KEYS + SET_KEYS + ZSET_KEYS + [b"nokey"]
 GROUPS = [b"g1", b"g2", b"g3"]
 CONSUMERS = [b"c1", b"c2", b"c3"]
@@ -42,7 +45,18 @@ JUNK = [b"", b"-1", b"0", b"abc", b"1.5", b"-0", b"9223372036854775807",
         b"STREAMS", b"0-0", b"1-1", b"-1-1", b"1-", b"18446744073709551615-18446744073709551615",
         b">", b"$"]
 
-RANDOM_CMDS = (b"SPOP", b"SRANDMEMBER", b"HRANDFIELD", b"ZRANDMEMBER")
+# Never truncated by mutate(): without their count they pick at random, and
+# SCAN without COUNT returns implementation-defined cursors.
+# Expiry times: far in the future, or (EXPIREAT/PEXPIREAT only, which delete
+# at once) in the past; never near now, where lazy and active expiry race.
+FUTURE_S = 4102444800
+FUTURE_MS = FUTURE_S * 1000
+# Blocking commands are only truncated by mutate(): a junk "0" timeout would
+# block forever.
+BLOCKING_CMDS = (b"BLPOP", b"BRPOP", b"BLMOVE", b"BRPOPLPUSH", b"BLMPOP", b"BZPOPMIN",
+                 b"BZPOPMAX", b"BZMPOP", b"XREAD", b"XREADGROUP")
+RANDOM_CMDS = (b"SPOP", b"SRANDMEMBER", b"HRANDFIELD", b"ZRANDMEMBER", b"SCAN", b"SSCAN",
+               b"HSCAN", b"ZSCAN")
 NUM_VALS = [b"0", b"1", b"-1", b"7", b"42", b"-100", b"9223372036854775807",
             b"-9223372036854775808", b"3.5", b"-0.25", b"1e2", b"10abc", b"", b" 5",
             b"007", b"+1", b"inf", b"1.7976931348623157e308", b"0.1"]
@@ -135,8 +149,11 @@ class Gen:
         """Wrong arity or a bad argument: the error paths."""
         args = list(op[2])
         x = self.r.random()
-        if args[0].upper() in RANDOM_CMDS:  # without a count they pick at random
+        name = args[0].upper()
+        if name in RANDOM_CMDS:
             x = 0.4
+        if name in BLOCKING_CMDS:
+            x = 0
         if x < 0.3 and len(args) > 1:
             args = args[:self.r.randint(1, len(args) - 1)]
         elif x < 0.45:
@@ -144,6 +161,8 @@ class Gen:
         elif len(args) > 1:
             i = self.r.randint(1, len(args) - 1)
             args[i] = self.ch(JUNK)
+            if name == b"XADD" and args[i] == b"*":  # an ID from the clock
+                args[i] = b"**"
         return ("c", op[1], args)
 
     # ---- driver ----------------------------------------------------------
@@ -173,13 +192,14 @@ class Gen:
                 break
         if self.in_multi and name in ("block", "pubsub", "multi", "aux"):
             name, f = "string", self.g_string
+        self.no_mutate = False
         op = f()
         if op is None:
             return None
         if op[0] == "c":
             if not self.has(op[2][0].lower().decode("latin-1")):
                 return None
-            if self.p(0.07):
+            if self.p(0.07) and not self.no_mutate:
                 op = self.mutate(op)
         return op
 
@@ -193,9 +213,10 @@ class Gen:
             if self.p(0.3):
                 args.append(self.ch([b"NX", b"XX", b"GET", b"KEEPTTL"]))
             if self.p(0.2):
-                args += self.ch([[b"EX", self.num(100, 100000)], [b"PX", self.num(100000, 10 ** 9)],
-                                 [b"EXAT", self.num(1, 4 * 10 ** 9)],
-                                 [b"PXAT", self.num(10 ** 12, 10 ** 13)], [b"EX", b"0"],
+                args += self.ch([[b"EX", self.num(1000, 100000)], [b"PX", self.num(10 ** 6, 10 ** 9)],
+                                 [b"EXAT", self.num(FUTURE_S, FUTURE_S + 10 ** 6)],
+                                 [b"PXAT", self.num(FUTURE_MS, FUTURE_MS + 10 ** 9)],
+                                 [b"EX", b"0"],
                                  [b"KEEPTTL"], [b"GET"]])
             return self.c(*args)
         if r in (1, 2):
@@ -226,14 +247,17 @@ class Gen:
         if r == 14:
             return self.c("GETDEL", k)
         if r == 15:
-            opt = self.ch([[], [b"PERSIST"], [b"EX", self.num(100, 10 ** 5)],
-                           [b"PX", self.num(10 ** 5, 10 ** 8)], [b"EXAT", self.num(10 ** 9, 4 * 10 ** 9)],
-                           [b"PXAT", self.num(10 ** 12, 4 * 10 ** 12)], [b"EX", b"-1"]])
+            opt = self.ch([[], [b"PERSIST"], [b"EX", self.num(1000, 10 ** 5)],
+                           [b"PX", self.num(10 ** 6, 10 ** 8)],
+                           [b"EXAT", self.num(FUTURE_S, FUTURE_S + 10 ** 6)],
+                           [b"PXAT", self.num(FUTURE_MS, FUTURE_MS + 10 ** 9)], [b"EX", b"-1"]])
             return self.c("GETEX", k, *opt)
         if r == 16:
             return self.c("SETNX", k, self.val())
         if r == 17:
-            return self.c(self.ch(["SETEX", "PSETEX"]), k, self.num(1000, 100000, 0.1), self.val())
+            if self.p(0.5):
+                return self.c("SETEX", k, self.num(1000, 100000, 0.1), self.val())
+            return self.c("PSETEX", k, self.num(10 ** 6, 10 ** 9, 0.1), self.val())
         if r == 18:
             args = [b"LCS", self.key(STR_KEYS), self.key(STR_KEYS)]
             if self.p(0.5):
@@ -620,7 +644,42 @@ class Gen:
     def rng_lex(self):
         return self.ch([b"-", b"+", b"[a", b"(a", b"[c", b"(m:x", b"[", b"a", b"[1"])
 
+    def g_zlex(self):
+        self.no_mutate = True  # a junk score would break the all-zero rule
+        k = self.ch(ZLEX_KEYS) if self.p(0.92) else self.ch(
+            [x for x in ALL_KEYS if x not in ZSET_KEYS])
+        r = self.r.randint(0, 9)
+        if r <= 2:
+            args = [b"ZADD", k]
+            if self.p(0.1):
+                args.append(self.ch([b"NX", b"XX", b"CH"]))
+            for _ in range(self.r.randint(1, 4)):
+                args += [b"0", self.member()]
+            return self.c(*args)
+        if r == 3:
+            args = [b"ZRANGE", k, self.rng_lex(), self.rng_lex(), b"BYLEX"]
+            if self.p(0.3):
+                args.append(b"REV")
+            if self.p(0.3):
+                args += [b"LIMIT", self.num(-1, 3), self.num(-1, 4)]
+            return self.c(*args)
+        if r in (4, 5):
+            cmd = self.ch([b"ZRANGEBYLEX", b"ZREVRANGEBYLEX"])
+            args = [cmd, k, self.rng_lex(), self.rng_lex()]
+            if self.p(0.3):
+                args += [b"LIMIT", self.num(-1, 3), self.num(-1, 4)]
+            return self.c(*args)
+        if r == 6:
+            return self.c("ZLEXCOUNT", k, self.rng_lex(), self.rng_lex())
+        if r == 7:
+            return self.c("ZREMRANGEBYLEX", k, self.rng_lex(), self.rng_lex())
+        if r == 8:
+            return self.c("ZREM", k, self.member())
+        return self.c("ZRANGE", k, b"0", b"-1")
+
     def g_zset(self):
+        if self.p(0.25):
+            return self.g_zlex()
         k = self.key(ZSET_KEYS)
         r = self.r.randint(0, 27)
         if r <= 4:
@@ -642,13 +701,11 @@ class Gen:
             return self.c("ZINCRBY", k, self.score(), self.member())
         if r in (9, 10):
             args = [b"ZRANGE", k]
-            x = self.r.randint(0, 2)
+            x = self.r.randint(0, 1)
             if x == 0:
                 args += [self.num(-5, 5), self.num(-5, 5)]
-            elif x == 1:
-                args += [self.rng_score(), self.rng_score(), b"BYSCORE"]
             else:
-                args += [self.rng_lex(), self.rng_lex(), b"BYLEX"]
+                args += [self.rng_score(), self.rng_score(), b"BYSCORE"]
             if self.p(0.3):
                 args.append(b"REV")
             if self.p(0.3):
@@ -664,16 +721,10 @@ class Gen:
             if self.p(0.3):
                 args += [b"LIMIT", self.num(-1, 3), self.num(-1, 4)]
             return self.c(*args)
-        if r == 12:
-            cmd = self.ch([b"ZRANGEBYLEX", b"ZREVRANGEBYLEX"])
-            args = [cmd, k, self.rng_lex(), self.rng_lex()]
-            if self.p(0.3):
-                args += [b"LIMIT", self.num(-1, 3), self.num(-1, 4)]
-            return self.c(*args)
+        if r in (12, 14, 20):
+            return self.c("ZSCORE", k, self.member())
         if r == 13:
             return self.c("ZCOUNT", k, self.rng_score(), self.rng_score())
-        if r == 14:
-            return self.c("ZLEXCOUNT", k, self.rng_lex(), self.rng_lex())
         if r == 15:
             args = [self.ch([b"ZPOPMIN", b"ZPOPMAX"]), k]
             if self.p(0.5):
@@ -691,8 +742,6 @@ class Gen:
             return self.c(self.ch(["ZREMRANGEBYRANK"]), k, self.num(-4, 4), self.num(-4, 4))
         if r == 19:
             return self.c("ZREMRANGEBYSCORE", k, self.rng_score(), self.rng_score())
-        if r == 20:
-            return self.c("ZREMRANGEBYLEX", k, self.rng_lex(), self.rng_lex())
         if r in (21, 22):
             cmd = self.ch([b"ZUNION", b"ZINTER", b"ZDIFF", b"ZUNIONSTORE", b"ZINTERSTORE",
                            b"ZDIFFSTORE"])

@@ -107,7 +107,8 @@ static const step hash_basics[] = {
     {"HMGET h f1 nope f2", "*3\r\n$3\r\nv1b\r\n$-1\r\n$2\r\nv2\r\n"},
     {"HMGET nokey a b", "*2\r\n$-1\r\n$-1\r\n"},
     {"HGETALL h",
-     "*10\r\n$2\r\nf1\r\n$3\r\nv1b\r\n$2\r\nf2\r\n$2\r\nv2\r\n$2\r\nf3\r\n$2\r\nv3\r\n$2\r\nf4\r\n$2\r\nv4\r\n$2\r\nf5\r\n$2\r\nv5\r\n"},
+     "*10\r\n$2\r\nf1\r\n$3\r\nv1b\r\n$2\r\nf2\r\n$2\r\nv2\r\n$2\r\nf3\r\n$2\r\nv3\r\n"
+     "$2\r\nf4\r\n$2\r\nv4\r\n$2\r\nf5\r\n$2\r\nv5\r\n"},
     {"HKEYS h", "*5\r\n$2\r\nf1\r\n$2\r\nf2\r\n$2\r\nf3\r\n$2\r\nf4\r\n$2\r\nf5\r\n"},
     {"HVALS h", "*5\r\n$3\r\nv1b\r\n$2\r\nv2\r\n$2\r\nv3\r\n$2\r\nv4\r\n$2\r\nv5\r\n"},
     {"HLEN h", ":5\r\n"},
@@ -177,11 +178,20 @@ static const step hash_incr[] = {
     {"HINCRBYFLOAT h n 0.5", "$4\r\n-1.5\r\n"},
     {"HINCRBYFLOAT h big 1", "$19\r\n9223372036854775808\r\n"},
     {"HINCRBYFLOAT h g 1.7976931348623157e308",
-     "$309\r\n179769313486231569995921046774104434048386446944329178485314420765176628523124396354701868608387085564428793419425520689308708363451136055357897278026477617073498977686288394835618163294045594434929537447290627480669417384648879122776218333598953852832103282504751611691208117720159985926376802466863339536384\r\n"},
+     "$309\r\n"
+     "1797693134862315699959210467741044340483864469443291784853144207651766285231243963547"
+     "0186860838708556442879341942552068930870836345113605535789727802647761707349897768628"
+     "8394835618163294045594434929537447290627480669417384648879122776218333598953852832103"
+     "282504751611691208117720159985926376802466863339536384\r\n"},
     {"HINCRBYFLOAT h g 1.7976931348623157e308",
-     "$309\r\n359538626972463139991842093548208868096772893888658356970628841530353257046248792709403737216774171128857586838851041378617416726902272110715794556052955234146997955372576789671236326588091188869859074894581254961338834769297758245552436667197907705664206565009503223382416235440319971852753604933726679072768\r\n"},
+     "$309\r\n"
+     "3595386269724631399918420935482088680967728938886583569706288415303532570462487927094"
+     "0373721677417112885758683885104137861741672690227211071579455605295523414699795537257"
+     "6789671236326588091188869859074894581254961338834769297758245552436667197907705664206"
+     "565009503223382416235440319971852753604933726679072768\r\n"},
     {"HMGET h f big n sp s",
-     "*5\r\n$22\r\n1001.90000000000000002\r\n$19\r\n9223372036854775808\r\n$4\r\n-1.5\r\n$2\r\n 1\r\n$3\r\nabc\r\n"},
+     "*5\r\n$22\r\n1001.90000000000000002\r\n$19\r\n9223372036854775808\r\n$4\r\n-1.5\r\n"
+     "$2\r\n 1\r\n$3\r\nabc\r\n"},
     {"HSTRLEN h g", ":309\r\n"},
     {"OBJECT ENCODING h", "$9\r\nhashtable\r\n"},
 };
@@ -204,7 +214,8 @@ static const step hash_random_edges[] = {
     {"HRANDFIELD h x", "-ERR value is not an integer or out of range\r\n"},
     {"HRANDFIELD h 1.5", "-ERR value is not an integer or out of range\r\n"},
     {"HRANDFIELD h -9223372036854775808",
-     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"},
+     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854"
+     "775807\r\n"},
     {"HRANDFIELD h 9223372036854775807 WITHVALUES", "-ERR value is out of range\r\n"},
     {"HRANDFIELD h -4611686018427387904 WITHVALUES", "-ERR value is out of range\r\n"},
 };
@@ -212,18 +223,21 @@ static const step hash_random_edges[] = {
 static const step hash_scan[] = {
     {"HSET h a 1 b 2 c 3", ":3\r\n"},
     {"HSCAN h 0",
-     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n"
+     "3\r\n"},
     {"HSCAN h 0 MATCH b*", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"},
     {"HSCAN h 0 MATCH x*", "*2\r\n$1\r\n0\r\n*0\r\n"},
     {"HSCAN h 0 COUNT 1",
-     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n"
+     "3\r\n"},
     {"HSCAN h 0 COUNT 0", "-ERR syntax error\r\n"},
     {"HSCAN h 0 COUNT x", "-ERR value is not an integer or out of range\r\n"},
     {"HSCAN h 0 MATCH", "-ERR syntax error\r\n"},
     {"HSCAN h 0 TYPE string", "-ERR syntax error\r\n"},
     {"HSCAN h abc", "-ERR invalid cursor\r\n"},
     {"HSCAN h -1",
-     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+     "*2\r\n$1\r\n0\r\n*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n"
+     "3\r\n"},
     {"HSCAN h 18446744073709551616", "-ERR invalid cursor\r\n"},
     {"HSCAN nokey 0", "*2\r\n$1\r\n0\r\n*0\r\n"},
     {"HSCAN nokey 0 COUNT 0", "*2\r\n$1\r\n0\r\n*0\r\n"},

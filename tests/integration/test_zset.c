@@ -138,7 +138,10 @@ static const step zset_add[] = {
     {"ZINCRBY z -inf pinf", "-ERR resulting score is not a number (NaN)\r\n"},
     {"ZINCRBY z 1 a b", "-ERR wrong number of arguments for 'zincrby' command\r\n"},
     {"ZRANGE z 0 -1 WITHSCORES",
-     "*20\r\n$4\r\nninf\r\n$4\r\n-inf\r\n$3\r\nnew\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n5\r\n$1\r\ne\r\n$2\r\n11\r\n$3\r\nhex\r\n$2\r\n16\r\n$1\r\na\r\n$2\r\n25\r\n$4\r\npinf\r\n$3\r\ninf\r\n$5\r\npinf2\r\n$3\r\ninf\r\n"},
+     "*20\r\n$4\r\nninf\r\n$4\r\n-inf\r\n$3\r\nnew\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n"
+     "$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n5\r\n$1\r\ne\r\n$2\r\n11\r\n$3\r\nhex\r\n"
+     "$2\r\n16\r\n$1\r\na\r\n$2\r\n25\r\n$4\r\npinf\r\n$3\r\ninf\r\n$5\r\npinf2\r\n$3\r\n"
+     "inf\r\n"},
     {"ZCARD z", ":10\r\n"},
     {"ZCARD nokey", ":0\r\n"},
 };
@@ -209,10 +212,14 @@ static const step zset_reads[] = {
     {"ZCOUNT nokey 0 1", ":0\r\n"},
     {"ZADD pr 0.1 a 1e20 b -0 c 3.000000001 d 1e-300 e -1.5 f", ":6\r\n"},
     {"ZRANGE pr 0 -1 WITHSCORES",
-     "*12\r\n$1\r\nf\r\n$4\r\n-1.5\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\ne\r\n$6\r\n1e-300\r\n$1\r\na\r\n$19\r\n0.10000000000000001\r\n$1\r\nd\r\n$18\r\n3.0000000010000001\r\n$1\r\nb\r\n$5\r\n1e+20\r\n"},
+     "*12\r\n$1\r\nf\r\n$4\r\n-1.5\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\ne\r\n$6\r\n1e-300\r\n"
+     "$1\r\na\r\n$19\r\n0.10000000000000001\r\n$1\r\nd\r\n$18\r\n3.0000000010000001\r\n"
+     "$1\r\nb\r\n$5\r\n1e+20\r\n"},
     {"ZSCORE pr c", "$1\r\n0\r\n"},
     {"ZSCAN pr 0",
-     "*2\r\n$1\r\n0\r\n*12\r\n$1\r\nf\r\n$4\r\n-1.5\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\ne\r\n$6\r\n1e-300\r\n$1\r\na\r\n$19\r\n0.10000000000000001\r\n$1\r\nd\r\n$18\r\n3.0000000010000001\r\n$1\r\nb\r\n$5\r\n1e+20\r\n"},
+     "*2\r\n$1\r\n0\r\n*12\r\n$1\r\nf\r\n$4\r\n-1.5\r\n$1\r\nc\r\n$1\r\n0\r\n$1\r\ne\r\n"
+     "$6\r\n1e-300\r\n$1\r\na\r\n$19\r\n0.10000000000000001\r\n$1\r\nd\r\n$18\r\n"
+     "3.0000000010000001\r\n$1\r\nb\r\n$5\r\n1e+20\r\n"},
     {"ZSCAN pr 0 MATCH a", "*2\r\n$1\r\n0\r\n*2\r\n$1\r\na\r\n$19\r\n0.10000000000000001\r\n"},
     {"ZSCAN nokey 0", "*2\r\n$1\r\n0\r\n*0\r\n"},
     {"ZSCAN pr x", "-ERR invalid cursor\r\n"},
@@ -222,7 +229,8 @@ static const step zset_range[] = {
     {"ZADD z 1 a 2 b 3 c 4 d 5 e", ":5\r\n"},
     {"ZRANGE z 0 -1", "*5\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n"},
     {"ZRANGE z 0 -1 WITHSCORES",
-     "*10\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n"},
+     "*10\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n"
+     "$1\r\n4\r\n$1\r\ne\r\n$1\r\n5\r\n"},
     {"ZRANGE z 1 2", "*2\r\n$1\r\nb\r\n$1\r\nc\r\n"},
     {"ZRANGE z -2 -1", "*2\r\n$1\r\nd\r\n$1\r\ne\r\n"},
     {"ZRANGE z 3 1", "*0\r\n"},
@@ -234,7 +242,8 @@ static const step zset_range[] = {
     {"ZREVRANGE z 0 1 WITHSCORES", "*4\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n"},
     {"ZREVRANGE z 0 1 FOO", "-ERR syntax error\r\n"},
     {"ZRANGE z 0 1 LIMIT 0 1",
-     "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"},
+     "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLE"
+     "X\r\n"},
     {"ZRANGE z 0 1 BYLEX WITHSCORES",
      "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n"},
     {"ZRANGE z 0 1 BYSCORE BYLEX", "-ERR syntax error\r\n"},
@@ -264,7 +273,8 @@ static const step zset_range[] = {
     {"ZRANGEBYSCORE z (nan 1", "-ERR min or max is not a float\r\n"},
     {"ZRANGEBYSCORE z 1 2 REV", "-ERR syntax error\r\n"},
     {"ZREVRANGEBYSCORE z +inf -inf WITHSCORES",
-     "*10\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n"},
+     "*10\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n"
+     "$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n"},
     {"ZREVRANGEBYSCORE z 2 1", "*2\r\n$1\r\nb\r\n$1\r\na\r\n"},
     {"ZREVRANGEBYSCORE z 1 2", "*0\r\n"},
     {"ZREVRANGEBYSCORE z 4 (2 LIMIT 0 1", "*1\r\n$1\r\nd\r\n"},
@@ -332,19 +342,24 @@ static const step zset_setops[] = {
     {"SADD s y w q", ":3\r\n"},
     {"ZUNIONSTORE out 2 a b", ":4\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES",
-     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n30\r\n"},
+     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n"
+     "$2\r\n30\r\n"},
     {"ZUNIONSTORE out 2 a b WEIGHTS 2 3", ":4\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES",
-     "*8\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$2\r\n34\r\n$1\r\nz\r\n$2\r\n66\r\n$1\r\nw\r\n$2\r\n90\r\n"},
+     "*8\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$2\r\n34\r\n$1\r\nz\r\n$2\r\n66\r\n$1\r\nw\r\n"
+     "$2\r\n90\r\n"},
     {"ZUNIONSTORE out 2 a b AGGREGATE MIN", ":4\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES",
-     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n$2\r\n30\r\n"},
+     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n"
+     "$2\r\n30\r\n"},
     {"ZUNIONSTORE out 2 a b AGGREGATE MAX WEIGHTS 1 -1", ":4\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES",
-     "*8\r\n$1\r\nw\r\n$3\r\n-30\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n"},
+     "*8\r\n$1\r\nw\r\n$3\r\n-30\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n"
+     "$1\r\n3\r\n"},
     {"ZUNIONSTORE out 3 a b s", ":5\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES",
-     "*10\r\n$1\r\nq\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n13\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n31\r\n"},
+     "*10\r\n$1\r\nq\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n13\r\n$1\r\nz\r\n"
+     "$2\r\n23\r\n$1\r\nw\r\n$2\r\n31\r\n"},
     {"ZINTERSTORE out 2 a b", ":2\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES", "*4\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n"},
     {"ZINTERSTORE out 3 a b s", ":1\r\n"},
@@ -352,7 +367,8 @@ static const step zset_setops[] = {
     {"ZINTERSTORE out 2 a nokey", ":0\r\n"},
     {"EXISTS out", ":0\r\n"},
     {"ZUNION 2 a b WITHSCORES",
-     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n30\r\n"},
+     "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n"
+     "$2\r\n30\r\n"},
     {"ZUNION 2 a b", "*4\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\nz\r\n$1\r\nw\r\n"},
     {"ZINTER 2 a b WITHSCORES AGGREGATE MAX",
      "*4\r\n$1\r\ny\r\n$2\r\n10\r\n$1\r\nz\r\n$2\r\n20\r\n"},
@@ -385,7 +401,8 @@ static const step zset_setops[] = {
     {"ZINTERCARD 2 a b WITHSCORES", "-ERR syntax error\r\n"},
     {"ZINTERCARD 2 a nokey", ":0\r\n"},
     {"ZUNION 2 a b WEIGHTS inf -inf WITHSCORES",
-     "*8\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n$1\r\nx\r\n$3\r\ninf\r\n"},
+     "*8\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n$1\r\n"
+     "x\r\n$3\r\ninf\r\n"},
     {"ZADD infz inf x -inf y", ":2\r\n"},
     {"ZUNIONSTORE out 2 infz infz", ":2\r\n"},
     {"ZRANGE out 0 -1 WITHSCORES", "*4\r\n$1\r\ny\r\n$4\r\n-inf\r\n$1\r\nx\r\n$3\r\ninf\r\n"},
@@ -394,7 +411,8 @@ static const step zset_setops[] = {
     {"ZADD ints 1 1 2 2 3 3", ":3\r\n"},
     {"SADD iset 2 3 4", ":3\r\n"},
     {"ZUNION 2 ints iset WITHSCORES",
-     "*8\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n3\r\n$1\r\n4\r\n"},
+     "*8\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n3\r\n"
+     "$1\r\n4\r\n"},
     {"ZINTER 2 ints iset WITHSCORES", "*4\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n3\r\n$1\r\n4\r\n"},
     {"SET str x", "+OK\r\n"},
     {"ZUNIONSTORE str 1 a", ":3\r\n"},
@@ -456,7 +474,8 @@ static const step zset_random[] = {
     {"ZRANDMEMBER z 1 2", "-ERR syntax error\r\n"},
     {"ZRANDMEMBER z x", "-ERR value is not an integer or out of range\r\n"},
     {"ZRANDMEMBER z -9223372036854775808",
-     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807\r\n"},
+     "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854"
+     "775807\r\n"},
     {"ZRANDMEMBER z -9223372036854770000 WITHSCORES", "-ERR value is out of range\r\n"},
     {"ZRANDMEMBER z 2 WITHSCORES", "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n"},
     {"ZRANDMEMBER z 10", "*2\r\n$1\r\nb\r\n$1\r\na\r\n"},
@@ -485,7 +504,8 @@ static const step zset_store[] = {
     {"EXISTS dst", ":0\r\n"},
     {"ZRANGESTORE dst z 0 -1 WITHSCORES", "-ERR syntax error\r\n"},
     {"ZRANGESTORE dst z 0 -1 LIMIT 0 1",
-     "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"},
+     "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLE"
+     "X\r\n"},
     {"ZRANGESTORE z z 1 -1", ":2\r\n"},
     {"ZRANGE z 0 -1 WITHSCORES", "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
 };
@@ -665,7 +685,8 @@ Test(zset, blocking_pops_are_served_in_order)
     wait_blocked(c, 3);
     expect_int(c, 4, "ZADD k2 1 a 2 b 3 c 4 d");
     expect_raw(b1, "*3\r\n$2\r\nk2\r\n$1\r\na\r\n$1\r\n1\r\n");
-    expect_raw(b2, "*2\r\n$2\r\nk2\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
+    expect_raw(b2, "*2\r\n$2\r\nk2\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r\n"
+                   "*2\r\n$1\r\nc\r\n$1\r\n3\r\n");
     expect_raw(b3, "*3\r\n$2\r\nk2\r\n$1\r\nb\r\n$1\r\n2\r\n");
     expect_int(c, 0, "EXISTS k2");
     close(b1);
