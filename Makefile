@@ -13,10 +13,13 @@ CFLAGS_BASE = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -MMD
 CFLAGS += $(CFLAGS_BASE)
 # The server links statically (jemalloc included): an idle server then maps
 # no shared libc/libstdc++ pages and stays well under 3 MB resident.
-LDLIBS_SERVER = $(if $(SAN),,-static -ljemalloc) -lm -lpthread -ldl
+# Lua 5.1 with cjson and bitop, all static archives from Debian (script.c).
+LUA_CFLAGS = -I/usr/include/lua5.1
+LUA_LIBS = -llua5.1-cjson -llua5.1-bitop -llua5.1
+LDLIBS_SERVER = $(LUA_LIBS) $(if $(SAN),,-static -ljemalloc) -lm -lpthread -ldl
 BUILD ?= build
 
-SRV_SRC = $(wildcard src/*.c src/net/*.c src/ds/*.c src/cmd/*.c)
+SRV_SRC = $(wildcard src/*.c src/net/*.c src/ds/*.c src/cmd/*.c src/lua/*.c)
 SRV_OBJ = $(SRV_SRC:%.c=$(BUILD)/%.o)
 DS_SRC = $(wildcard src/ds/*.c) src/net/resp.c
 DS_OBJ = $(DS_SRC:%.c=$(BUILD)/%.o)
@@ -42,7 +45,7 @@ src/sluice-%: src/tools/sluice-%.c
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(LUA_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(DS_OBJ)
 	@mkdir -p $(dir $@)

@@ -16,6 +16,9 @@ PACKAGES=(
     libhiredis-dev    # integration tests talk to the server with hiredis
     libjemalloc-dev   # allocator
     libcriterion-dev  # unit and integration test framework
+    liblua5.1-0-dev   # Lua 5.1 for scripting (static liblua5.1.a)
+    lua-cjson-dev     # cjson for scripts (static liblua5.1-cjson.a)
+    lua-bitop-dev     # bit for scripts (static liblua5.1-bitop.a)
     tcl               # tclsh runs Redis' own test suite (redis-compat/)
     redis-tools       # redis-cli, redis-benchmark
     redis-server      # the reference server for side-by-side runs

@@ -143,7 +143,7 @@ static struct {
     long long total_forks, latest_fork_usec;
     long long rdb_saves;
     long long loaded_keys;
-    long long loading_start_s, loading_total_bytes, loading_loaded_bytes;
+    long long loading_start_s, loading_total_bytes, loading_loaded_bytes, loading_done_bytes;
     int limit_delay_min;
     long long limit_next_s;
 } A = {.fd = -1, .selected_db = -1, .write_ok = 1, .last_rewrite_ok = 1, .last_bgsave_ok = 1,
@@ -1698,6 +1698,7 @@ typedef struct loader {
     long long base_off;   /* file offset of buf[0] */
     long long size;       /* file size */
     int eof;
+    long long ncmds;
     /* result of the last parse */
     const char *err;      /* format error reason */
     char errbuf[128];
@@ -1895,6 +1896,24 @@ static void run_loaded(client *c, command *cmd)
     c->bufpos = 0;
 }
 
+/* At start-up, answer clients now and then (-LOADING, INFO ...) like
+ * Redis's processEventsWhileBlocked: the dataset is not theirs yet. */
+static void serve_clients_while_loading(const loader *l)
+{
+    static uint64_t last;
+    if (A.inited != 1)
+        return; /* DEBUG LOADAOF runs inside a command: no re-entry */
+    uint64_t now = el_mono_us();
+    if (now - last < 100000)
+        return;
+    last = now;
+    for (int i = 0; i < 4; i++)
+        if (el_process(srv.loop, 0) <= 0)
+            break;
+    conn_flush_pending(srv.net);
+    A.loading_loaded_bytes = A.loading_done_bytes + l->base_off + (long long)l->pos;
+}
+
 static const char *fix_hint(void)
 {
     return "make a backup of your AOF file, then use ./sluice-check-aof --fix "
@@ -1955,6 +1974,8 @@ static int load_loop(loader *l, client *c, long long *valid_up_to)
         run_loaded(c, cmd);
         c->argc = 0;
         *valid_up_to = cmd_off;
+        if ((++l->ncmds & 1023) == 0)
+            serve_clients_while_loading(l);
         delay_us(aof_cfg.key_load_delay);
     }
     if (c->flags & CLIENT_MULTI) {
@@ -2014,7 +2035,8 @@ static int load_one(const char *name, int last_file)
     int r = load_loop(&l, c, &valid_up_to);
     fake_client_free(c);
     srv.current_client = old;
-    A.loading_loaded_bytes += l.size;
+    A.loading_done_bytes += l.size;
+    A.loading_loaded_bytes = A.loading_done_bytes;
     free(l.buf);
     close(fd);
     if (r != LOAD_TRUNCATED)
@@ -2083,7 +2105,7 @@ static int load_all(manifest *m)
     srv.loading = 1;
     A.loading_start_s = now_s();
     A.loading_total_bytes = size;
-    A.loading_loaded_bytes = 0;
+    A.loading_loaded_bytes = A.loading_done_bytes = 0;
     int r = LOAD_OK;
     if (m->base.name) {
         r = load_timed(m->base.name, ++done == total, "base");
@@ -2316,6 +2338,8 @@ static long long aof_cron(el *l, el_timer *t, void *ud)
     (void)t;
     (void)ud;
     reap_child();
+    if (srv.loading)
+        return 100;
     if (!A.child_pid && !srv.in_exec) {
         if (A.rewrite_scheduled && !rewrite_limited())
             start_child(CHILD_REWRITE);
@@ -2424,8 +2448,24 @@ static str info_aof(str s)
                 write_ok ? "ok" : "err");
 }
 
+static str info_loading(str s)
+{
+    long long elapsed = now_s() - A.loading_start_s;
+    long long left = A.loading_total_bytes - A.loading_loaded_bytes;
+    double perc = A.loading_total_bytes
+                      ? (double)A.loading_loaded_bytes * 100 / (double)A.loading_total_bytes
+                      : 0;
+    long long eta = elapsed ? elapsed * left / (A.loading_loaded_bytes + 1) : 1;
+    return catf(s, "loading_start_time:%lld\r\nloading_total_bytes:%lld\r\n"
+                "loading_rdb_used_mem:0\r\nloading_loaded_bytes:%lld\r\n"
+                "loading_loaded_perc:%.2f\r\nloading_eta_seconds:%lld\r\n",
+                A.loading_start_s, A.loading_total_bytes, A.loading_loaded_bytes, perc, eta);
+}
+
 static str info_aof_sizes(str s)
 {
+    if (srv.loading)
+        s = info_loading(s);
     if (!srv.aof_enabled)
         return s;
     return catf(s, "aof_current_size:%lld\r\naof_base_size:%lld\r\naof_pending_rewrite:%d\r\n"

@@ -47,8 +47,8 @@ typedef struct wnode {
 struct waitq {
     wnode *head, *tail;
     size_t n;
-    str key;   /* the dict's own key string */
-    int busy;  /* serve_key() is walking it */
+    str key;  /* the dict's own key string */
+    int busy; /* serve_key() is walking it */
     int queued;
 };
 

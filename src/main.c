@@ -131,10 +131,9 @@ int main(int argc, char **argv)
             fclose(fp);
         }
     }
-    /* Load the AOF before listening: no client sees a half-loaded dataset. */
+    start_listeners();
     if (aof_load_hook)
         aof_load_hook();
-    start_listeners();
     log_msg(LOG_NOTICE, "Ready to accept connections on port %d", srv.port);
     el_run(srv.loop);
     return 0;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "script.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -205,7 +206,7 @@ static command *tables[] = {cmd_config_table, cmd_keys_table, cmd_string_table, 
                             cmd_multi_table, cmd_list_table, cmd_pubsub_table,
                             cmd_stream_table, cmd_aof_table, cmd_client_table, cmd_info_table,
                             cmd_command_table, cmd_debug_table, cmd_hash_table,
-                            cmd_set_table, cmd_zset_table};
+                            cmd_set_table, cmd_zset_table, cmd_script_table};
 
 static void cmd_key_view(const void *key, const void **p, size_t *len)
 {
@@ -404,6 +405,11 @@ static void feed_monitors(client *c, int dbid, arg *argv, int argc)
     str_free(s);
 }
 
+void server_feed_monitors(client *c)
+{
+    feed_monitors(c, c->db_id, c->argv, c->argc);
+}
+
 /* ---- dispatch ---- */
 
 void call(client *c, command *cmd)
@@ -564,6 +570,14 @@ void server_exec(client *c)
         server_reject(c, "Command not allowed inside a transaction");
         return;
     }
+    if (srv.loading && !(cmd->flags & CMD_LOADING)) { /* clients served while loading */
+        server_reject(c, "-LOADING Redis is loading the dataset in memory");
+        return;
+    }
+    if (script_timedout() && !(cmd->flags & CMD_ALLOW_BUSY)) {
+        server_reject(c, SCRIPT_BUSY_ERR); /* before eviction: the script owns the data */
+        return;
+    }
     uint32_t flags = cmd->flags;
     if (cmd->proc == cmd_multi_table[1].proc)
         flags |= multi_queued_flags(c); /* EXEC is checked as what it runs */
@@ -596,7 +610,7 @@ void server_exec(client *c)
         return;
     }
     call(c, cmd);
-    if (srv.ready_keys)
+    if (srv.ready_keys && !script_running())
         blocked_serve_ready();
 }
 
@@ -652,7 +666,8 @@ static long long cron(el *l, el_timer *t, void *ud)
     size_t used = ds_used_memory();
     if ((long long)used > srv.used_memory_peak)
         srv.used_memory_peak = (long long)used;
-    db_active_expire(25 * 1000 / (srv.hz ? srv.hz : 10) / 100);
+    if (!script_running()) /* a busy script serving clients owns the data */
+        db_active_expire(25 * 1000 / (srv.hz ? srv.hz : 10) / 100);
     for (int i = 0; i < srv.dbnum; i++) {
         dict_rehash_ms(srv.dbs[i].keys, 1);
         dict_rehash_ms(srv.dbs[i].expires, 1);
@@ -738,6 +753,7 @@ void server_init(void)
     blocked_init();
     pubsub_init();
     aof_init();
+    script_init();
     el_timer_add(srv.loop, 1, cron, NULL);
     el_set_before_sleep(srv.loop, before_sleep, NULL);
     el_set_after_sleep(srv.loop, after_sleep, NULL);

@@ -81,6 +81,7 @@ extern command cmd_aof_table[]; /* aof.c: BGREWRITEAOF, SAVE, BGSAVE */
 extern command cmd_hash_table[]; /* cmd/hash.c */
 extern command cmd_set_table[];  /* cmd/set.c */
 extern command cmd_zset_table[]; /* cmd/zset.c */
+extern command cmd_script_table[]; /* cmd/script.c: EVAL*, SCRIPT */
 
 #define NUM_DBS_DEFAULT 16
 
@@ -206,6 +207,8 @@ struct server {
     } *prop;
     int nprop, capprop;
     int prop_override;
+    /* scripting (script.c) */
+    long long busy_reply_threshold; /* ms; alias lua-time-limit */
 };
 
 extern struct server srv;
@@ -220,6 +223,8 @@ void server_propagate(int dbid, arg *argv, int argc);
  * to log several commands.  propagate_suppress(): log nothing. */
 void propagate_replace(int dbid, const arg *argv, int argc);
 void propagate_suppress(void);
+/* Feed MONITOR clients c's command now (EVAL: before what its script runs). */
+void server_feed_monitors(client *c);
 int server_auth_required(client *c);
 void server_flag_transaction(client *c);
 long long server_now_ms(void);

@@ -15,7 +15,6 @@
 
 #include "../aof.h"
 #include "../ds/alloc.h"
-#include "../ds/dict.h"
 #include "../ds/dict_fair.h"
 #include "../ds/util.h"
 
@@ -49,7 +48,7 @@ static const char *hash_encoding(const obj *o)
 /* AOF rewrite: HSET key f v ... in batches of AOF_REWRITE_ITEMS_PER_CMD. */
 static int hash_rewrite(aof_writer *w, const char *key, size_t klen, const void *ptr)
 {
-    hmap *h = (hmap *)ptr;
+    const hmap *h = ptr;
     size_t left = hmap_len(h), batch = 0;
     hmap_iter it;
     const char *f, *v;
@@ -105,22 +104,32 @@ static obj *lookup_or_create(client *c, const arg *key)
     return o;
 }
 
-/* hashTypeTryConversion over argv[start..end]. */
-static void try_conversion(hmap *h, client *c, int start, int end)
+/* hashTypeTryConversion over argv[start..end]: a long argument, or too
+ * many bytes for a pack, converts the hash at o first. */
+static void try_conversion(obj *o, client *c, int start, int end)
 {
-    if (h->enc != HMAP_PACK)
+    if (hmap_enc(o->ptr) != HMAP_PACK)
         return;
     hmap_limits lim = types_hash_limits();
     size_t sum = 0;
     for (int i = start; i <= end; i++) {
         if (c->argv[i].len > lim.max_value) {
-            hmap_convert(h);
+            o->ptr = hmap_convert(o->ptr);
             return;
         }
         sum += c->argv[i].len;
     }
-    if (!pack_safe_to_add(h->u.pk, sum))
-        hmap_convert(h);
+    if (!hmap_pack_safe_to_add(o->ptr, sum))
+        o->ptr = hmap_convert(o->ptr);
+}
+
+/* Set a field of the hash at o. */
+static int set_field(obj *o, const arg *f, const char *v, size_t vlen)
+{
+    hmap_limits lim = types_hash_limits();
+    int created;
+    o->ptr = hmap_set(o->ptr, f->p, f->len, v, vlen, &lim, &created);
+    return created;
 }
 
 static void changed(client *c, const arg *key, const char *event)
@@ -152,13 +161,10 @@ static void hset_generic(client *c, int hmset)
     obj *o = lookup_or_create(c, key);
     if (!o)
         return;
-    hmap *h = o->ptr;
-    hmap_limits lim = types_hash_limits();
-    try_conversion(h, c, 2, c->argc - 1);
+    try_conversion(o, c, 2, c->argc - 1);
     long long created = 0;
     for (int i = 2; i < c->argc; i += 2)
-        created += hmap_set(h, c->argv[i].p, c->argv[i].len, c->argv[i + 1].p,
-                            c->argv[i + 1].len, &lim);
+        created += set_field(o, &c->argv[i], c->argv[i + 1].p, c->argv[i + 1].len);
     if (hmset)
         reply_ok(c);
     else
@@ -183,14 +189,12 @@ static void cmd_hsetnx(client *c)
     obj *o = lookup_or_create(c, key);
     if (!o)
         return;
-    hmap *h = o->ptr;
-    if (hmap_exists(h, c->argv[2].p, c->argv[2].len)) {
+    if (hmap_exists(o->ptr, c->argv[2].p, c->argv[2].len)) {
         reply_ll(c, 0);
         return;
     }
-    hmap_limits lim = types_hash_limits();
-    try_conversion(h, c, 2, 3);
-    hmap_set(h, c->argv[2].p, c->argv[2].len, c->argv[3].p, c->argv[3].len, &lim);
+    try_conversion(o, c, 2, 3);
+    set_field(o, &c->argv[2], c->argv[3].p, c->argv[3].len);
     reply_ll(c, 1);
     changed(c, key, "hset");
     srv.dirty++;
@@ -206,14 +210,15 @@ static void cmd_hdel(client *c)
     }
     if (wrong_type(c, o))
         return;
-    hmap *h = o->ptr;
     long long deleted = 0;
     int keyremoved = 0;
     for (int j = 2; j < c->argc; j++) {
-        if (!hmap_del(h, c->argv[j].p, c->argv[j].len))
+        int gone;
+        o->ptr = hmap_del(o->ptr, c->argv[j].p, c->argv[j].len, &gone);
+        if (!gone)
             continue;
         deleted++;
-        if (hmap_len(h) == 0) {
+        if (hmap_len(o->ptr) == 0) {
             db_delete(c->db, key->p, key->len);
             keyremoved = 1;
             break;
@@ -237,10 +242,9 @@ static void cmd_hincrby(client *c)
     obj *o = lookup_or_create(c, key);
     if (!o)
         return;
-    hmap *h = o->ptr;
     const char *v;
     size_t vlen;
-    if (hmap_get(h, field->p, field->len, &v, &vlen) == 0 && !str_to_ll(v, vlen, &value)) {
+    if (hmap_get(o->ptr, field->p, field->len, &v, &vlen) == 0 && !str_to_ll(v, vlen, &value)) {
         reply_error(c, "hash value is not an integer");
         return;
     }
@@ -252,8 +256,7 @@ static void cmd_hincrby(client *c)
     value += incr;
     char buf[32];
     int n = ll_to_str(buf, sizeof(buf), value);
-    hmap_limits lim = types_hash_limits();
-    hmap_set(h, field->p, field->len, buf, (size_t)n, &lim);
+    set_field(o, field, buf, (size_t)n);
     reply_ll(c, value);
     changed(c, key, "hincrby");
     srv.dirty++;
@@ -274,10 +277,9 @@ static void cmd_hincrbyfloat(client *c)
     obj *o = lookup_or_create(c, key);
     if (!o)
         return;
-    hmap *h = o->ptr;
     const char *v;
     size_t vlen;
-    if (hmap_get(h, field->p, field->len, &v, &vlen) == 0 && !str_to_ld(v, vlen, &value)) {
+    if (hmap_get(o->ptr, field->p, field->len, &v, &vlen) == 0 && !str_to_ld(v, vlen, &value)) {
         reply_error(c, "hash value is not a float");
         return;
     }
@@ -288,8 +290,7 @@ static void cmd_hincrbyfloat(client *c)
     }
     char buf[LD_STR_MAX];
     int n = ld_to_str_human(buf, sizeof(buf), value);
-    hmap_limits lim = types_hash_limits();
-    hmap_set(h, field->p, field->len, buf, (size_t)n, &lim);
+    set_field(o, field, buf, (size_t)n);
     reply_bulk(c, buf, (size_t)n);
     changed(c, key, "hincrbyfloat");
     srv.dirty++;
@@ -402,11 +403,15 @@ static void cmd_hgetall(client *c)
 
 /* ---- HSCAN ---- */
 
-static void hscan_collect(void *priv, dict_entry *e)
+static void hscan_add(void *priv, const char *f, size_t flen, const char *v, size_t vlen)
 {
-    scan_acc *a = priv;
-    scan_acc_add(a, e->key, str_len(e->key));
-    scan_acc_add(a, e->v.val, str_len(e->v.val));
+    scan_acc_add(priv, f, flen);
+    scan_acc_add(priv, v, vlen);
+}
+
+static size_t hscan_step(void *h, size_t cursor, scan_acc *a)
+{
+    return hmap_scan(h, cursor, hscan_add, a);
 }
 
 static void cmd_hscan(client *c)
@@ -426,20 +431,7 @@ static void cmd_hscan(client *c)
         return;
     scan_acc a;
     scan_acc_init(&a);
-    if (h->enc == HMAP_HT) {
-        cursor = scan_acc_dict(&a, h->u.d, cursor, o.count * 2, hscan_collect);
-    } else {
-        hmap_iter it;
-        const char *f, *v;
-        size_t flen, vlen;
-        hmap_iter_init(&it, h);
-        while (hmap_iter_next(&it, &f, &flen, &v, &vlen)) {
-            scan_acc_add(&a, f, flen);
-            scan_acc_add(&a, v, vlen);
-        }
-        hmap_iter_done(&it);
-        cursor = 0;
-    }
+    cursor = scan_acc_run(&a, h, cursor, o.count * 2, hscan_step);
     scan_acc_reply(c, &a, cursor, &o, 1);
     scan_acc_free(&a);
 }

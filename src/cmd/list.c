@@ -48,8 +48,11 @@ static const char *list_encoding(const obj *o)
     return "quicklist";
 }
 
-static const obj_type_ops list_ops = {.name = "list", .free = list_free_v, .dup = list_dup_v,
-                                      .mem = list_mem_v, .encoding = list_encoding};
+static const obj_type_ops list_ops = {.name = "list",
+                                      .free = list_free_v,
+                                      .dup = list_dup_v,
+                                      .mem = list_mem_v,
+                                      .encoding = list_encoding};
 
 __attribute__((constructor)) static void list_register_type(void)
 {
@@ -114,8 +117,8 @@ static int parse_range(client *c, const arg *a, long min, long max, long *out, c
 
 static int parse_positive(client *c, const arg *a, long *out, const char *msg)
 {
-    return parse_range(c, a, 0, LONG_MAX, out, msg ? msg :
-                       "value is out of range, must be positive");
+    return parse_range(c, a, 0, LONG_MAX, out,
+                       msg ? msg : "value is out of range, must be positive");
 }
 
 static int parse_where(client *c, const arg *a, int *where)
@@ -841,8 +844,8 @@ static void bpop_generic(client *c, const arg *keys, int numkeys, int where, int
         reply_null_array(c);
         return;
     }
-    list_wait *w = blocked_on_keys(c, c->db, keys, numkeys, deadline, &list_block_ops,
-                                   sizeof(list_wait));
+    list_wait *w =
+        blocked_on_keys(c, c->db, keys, numkeys, deadline, &list_block_ops, sizeof(list_wait));
     w->kind = count != -1 ? WAIT_MPOP : WAIT_POP;
     w->where = where;
     w->count = count;
@@ -872,8 +875,7 @@ static void blmove_generic(client *c, int from, int to, long long deadline, int 
         reply_null(c);
         return;
     }
-    list_wait *w = blocked_on_keys(c, c->db, src, 1, deadline, &list_block_ops,
-                                   sizeof(list_wait));
+    list_wait *w = blocked_on_keys(c, c->db, src, 1, deadline, &list_block_ops, sizeof(list_wait));
     w->kind = as == MOVE_AS_RPOPLPUSH ? WAIT_RPOPLPUSH : WAIT_LMOVE;
     w->where = from;
     w->whereto = to;
@@ -946,6 +948,7 @@ static void cmd_blmpop(client *c)
 
 /* ---- command table (arity, flags, keys and docs from Redis 7.0.15) ---- */
 
+/* clang-format off */
 command cmd_list_table[] = {
     {.name = "lpush", .proc = cmd_lpush, .arity = -3,
      .flags = CMD_WRITE | CMD_DENYOOM | CMD_FAST,
@@ -1100,3 +1103,4 @@ command cmd_list_table[] = {
                    "elements returned."},
     {.name = NULL},
 };
+/* clang-format on */

@@ -49,7 +49,7 @@ static const char *set_encoding(const obj *o)
 /* AOF rewrite: SADD key m ... in batches of AOF_REWRITE_ITEMS_PER_CMD. */
 static int set_rewrite(aof_writer *w, const char *key, size_t klen, const void *ptr)
 {
-    mset *s = (mset *)ptr;
+    const mset *s = ptr;
     size_t left = mset_len(s), batch = 0;
     mset_iter it;
     mset_elem e;
@@ -101,6 +101,29 @@ static void reply_elem(client *c, const mset_elem *e)
     reply_bulk(c, e->p, e->len);
 }
 
+/* Add / remove a member of the set at o (its handle may change): 1 if it
+ * was added / removed. */
+static int obj_add(obj *o, const char *p, size_t len)
+{
+    int added;
+    o->ptr = mset_add(o->ptr, p, len, types_set_max_intset(), &added);
+    return added;
+}
+
+static int obj_remove(obj *o, const char *p, size_t len)
+{
+    int removed;
+    o->ptr = mset_remove(o->ptr, p, len, &removed);
+    return removed;
+}
+
+/* Add to a result set under construction; returns its new handle. */
+static mset *add_to(mset *s, const char *p, size_t len, size_t max)
+{
+    int added;
+    return mset_add(s, p, len, max, &added);
+}
+
 /* The set at key for reading; *s = NULL if missing.  -1 after WRONGTYPE. */
 static int lookup_read(client *c, const arg *key, mset **s)
 {
@@ -145,10 +168,9 @@ static void cmd_sadd(client *c)
         o = obj_new(OBJ_SET, mset_new_for(c->argv[2].p, c->argv[2].len));
         db_add(c->db, key->p, key->len, o);
     }
-    size_t max = types_set_max_intset();
     long long added = 0;
     for (int j = 2; j < c->argc; j++)
-        added += mset_add(o->ptr, c->argv[j].p, c->argv[j].len, max);
+        added += obj_add(o, c->argv[j].p, c->argv[j].len);
     if (added) {
         signal_modified_key(c, c->db, key->p, key->len);
         notify_keyspace_event(NOTIFY_SET, "sadd", key->p, key->len, c->db->id);
@@ -167,14 +189,13 @@ static void cmd_srem(client *c)
     }
     if (wrong_type(c, o))
         return;
-    mset *s = o->ptr;
     long long deleted = 0;
     int keyremoved = 0;
     for (int j = 2; j < c->argc; j++) {
-        if (!mset_remove(s, c->argv[j].p, c->argv[j].len))
+        if (!obj_remove(o, c->argv[j].p, c->argv[j].len))
             continue;
         deleted++;
-        if (mset_len(s) == 0) {
+        if (mset_len(o->ptr) == 0) {
             db_delete(c->db, key->p, key->len);
             keyremoved = 1;
             break;
@@ -205,7 +226,7 @@ static void cmd_smove(client *c)
         reply_ll(c, mset_has(so->ptr, ele->p, ele->len));
         return;
     }
-    if (!mset_remove(so->ptr, ele->p, ele->len)) {
+    if (!obj_remove(so, ele->p, ele->len)) {
         reply_ll(c, 0);
         return;
     }
@@ -220,7 +241,7 @@ static void cmd_smove(client *c)
     }
     signal_modified_key(c, c->db, src->p, src->len);
     srv.dirty++;
-    if (mset_add(dobj->ptr, ele->p, ele->len, types_set_max_intset())) {
+    if (obj_add(dobj, ele->p, ele->len)) {
         srv.dirty++;
         signal_modified_key(c, c->db, dst->p, dst->len);
         notify_keyspace_event(NOTIFY_SET, "sadd", dst->p, dst->len, c->db->id);
@@ -306,8 +327,7 @@ static void spop_count(client *c)
         reply_empty_set(c);
         return;
     }
-    mset *s = o->ptr;
-    unsigned long size = mset_len(s);
+    unsigned long size = mset_len(o->ptr);
     notify_keyspace_event(NOTIFY_SET, "spop", key->p, key->len, c->db->id);
     srv.dirty += (long long)(count >= size ? size : count);
     mset_iter it;
@@ -315,7 +335,7 @@ static void spop_count(client *c)
     if (count >= size) {
         /* Everything: reply the set, delete the key, log a DEL. */
         reply_set(c, (long)size);
-        mset_iter_init(&it, s);
+        mset_iter_init(&it, o->ptr);
         while (mset_iter_next(&it, &e))
             reply_elem(c, &e);
         mset_iter_done(&it);
@@ -332,10 +352,10 @@ static void spop_count(client *c)
         /* Few to pop: pick and remove them one by one. */
         while (count--) {
             elem_copy k;
-            mset_random(s, &e);
+            mset_random(o->ptr, &e);
             copy_elem(&k, &e);
             reply_elem(c, &k.e);
-            mset_remove(s, k.e.p, k.e.len);
+            obj_remove(o, k.e.p, k.e.len);
             propagate_srem(c, key, &k.e);
             copy_done(&k);
         }
@@ -345,15 +365,15 @@ static void spop_count(client *c)
         size_t max = types_set_max_intset();
         while (remaining--) {
             elem_copy k;
-            mset_random(s, &e);
+            mset_random(o->ptr, &e);
             copy_elem(&k, &e);
             if (!keep)
                 keep = mset_new_for(k.e.p, k.e.len);
-            mset_add(keep, k.e.p, k.e.len, max);
-            mset_remove(s, k.e.p, k.e.len);
+            keep = add_to(keep, k.e.p, k.e.len, max);
+            obj_remove(o, k.e.p, k.e.len);
             copy_done(&k);
         }
-        mset_iter_init(&it, s);
+        mset_iter_init(&it, o->ptr);
         while (mset_iter_next(&it, &e)) {
             reply_elem(c, &e);
             propagate_srem(c, key, &e);
@@ -382,17 +402,16 @@ static void cmd_spop(client *c)
     }
     if (wrong_type(c, o))
         return;
-    mset *s = o->ptr;
     mset_elem e;
     elem_copy k;
-    mset_random(s, &e);
+    mset_random(o->ptr, &e);
     copy_elem(&k, &e);
-    mset_remove(s, k.e.p, k.e.len);
+    obj_remove(o, k.e.p, k.e.len);
     notify_keyspace_event(NOTIFY_SET, "spop", key->p, key->len, c->db->id);
     propagate_srem(c, key, &k.e);
     reply_elem(c, &k.e);
     copy_done(&k);
-    if (mset_len(s) == 0) {
+    if (mset_len(o->ptr) == 0) {
         db_delete(c->db, key->p, key->len);
         notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, c->db->id);
     }
@@ -567,7 +586,7 @@ static void sinter_generic(client *c, const arg *keys, int n, const arg *dst, in
             continue;
         count++;
         if (out)
-            mset_add(out, e.p, e.len, max);
+            out = add_to(out, e.p, e.len, max);
         else if (h)
             reply_elem(c, &e);
         else if (limit && count >= limit)
@@ -634,20 +653,21 @@ static int by_size_desc(const void *a, const void *b)
     return lx < ly ? 1 : lx > ly ? -1 : 0;
 }
 
-static void add_all(mset *out, mset *s, size_t max)
+static mset *add_all(mset *out, const mset *s, size_t max)
 {
     mset_iter it;
     mset_elem e;
     mset_iter_init(&it, s);
     while (mset_iter_next(&it, &e))
-        mset_add(out, e.p, e.len, max);
+        out = add_to(out, e.p, e.len, max);
     mset_iter_done(&it);
+    return out;
 }
 
 /* SDIFF: algorithm 1 checks each member of the first set against the
  * others (O(N*M)); algorithm 2 adds the first set and removes the others
  * (O(total)); Redis picks by estimated work. */
-static void sdiff_into(mset *out, mset **sets, int n, size_t max)
+static mset *sdiff_into(mset *out, mset **sets, int n, size_t max)
 {
     long long work1 = 0, work2 = 0;
     for (int j = 0; j < n; j++) {
@@ -668,20 +688,23 @@ static void sdiff_into(mset *out, mset **sets, int n, size_t max)
                 if (sets[j] && mset_has(sets[j], e.p, e.len))
                     break;
             if (j == n)
-                mset_add(out, e.p, e.len, max);
+                out = add_to(out, e.p, e.len, max);
         }
         mset_iter_done(&it);
-        return;
+        return out;
     }
-    add_all(out, sets[0], max);
+    out = add_all(out, sets[0], max);
     for (int j = 1; j < n && mset_len(out); j++) {
         if (!sets[j])
             continue;
         mset_iter_init(&it, sets[j]);
-        while (mset_iter_next(&it, &e))
-            mset_remove(out, e.p, e.len);
+        while (mset_iter_next(&it, &e)) {
+            int removed;
+            out = mset_remove(out, e.p, e.len, &removed);
+        }
         mset_iter_done(&it);
     }
+    return out;
 }
 
 static void sunion_diff_generic(client *c, const arg *keys, int n, const arg *dst, int op)
@@ -697,9 +720,9 @@ static void sunion_diff_generic(client *c, const arg *keys, int n, const arg *ds
     if (op == OP_UNION) {
         for (int j = 0; j < n; j++)
             if (sets[j])
-                add_all(out, sets[j], max);
+                out = add_all(out, sets[j], max);
     } else if (sets[0] && !sameset) {
-        sdiff_into(out, sets, n, max);
+        out = sdiff_into(out, sets, n, max);
     }
     if (dst) {
         store_result(c, dst, out, op == OP_UNION ? "sunionstore" : "sdiffstore");
@@ -739,9 +762,14 @@ static void cmd_sdiffstore(client *c)
 
 /* ---- SSCAN ---- */
 
-static void sscan_collect(void *priv, dict_entry *e)
+static void sscan_add(void *priv, const char *m, size_t len)
 {
-    scan_acc_add(priv, e->key, str_len(e->key));
+    scan_acc_add(priv, m, len);
+}
+
+static size_t sscan_step(void *s, size_t cursor, scan_acc *a)
+{
+    return mset_scan(s, cursor, sscan_add, a);
 }
 
 static void cmd_sscan(client *c)
@@ -761,17 +789,7 @@ static void cmd_sscan(client *c)
         return;
     scan_acc a;
     scan_acc_init(&a);
-    if (s->enc == MSET_HT) {
-        cursor = scan_acc_dict(&a, s->u.d, cursor, o.count, sscan_collect);
-    } else {
-        mset_iter it;
-        mset_elem e;
-        mset_iter_init(&it, s);
-        while (mset_iter_next(&it, &e))
-            scan_acc_add(&a, e.p, e.len);
-        mset_iter_done(&it);
-        cursor = 0;
-    }
+    cursor = scan_acc_run(&a, s, cursor, o.count, sscan_step);
     scan_acc_reply(c, &a, cursor, &o, 0);
     scan_acc_free(&a);
 }

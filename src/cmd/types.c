@@ -143,11 +143,11 @@ void scan_acc_free(scan_acc *a)
     scan_acc_init(a);
 }
 
-size_t scan_acc_dict(scan_acc *a, dict *d, size_t cursor, long long count, dict_scan_fn *fn)
+size_t scan_acc_run(scan_acc *a, void *obj, size_t cursor, long long count, scan_step_fn *step)
 {
     long long maxiter = count * 10;
     do {
-        cursor = dict_scan(d, cursor, fn, a);
+        cursor = step(obj, cursor, a);
     } while (cursor && maxiter-- && (long long)a->n < count);
     return cursor;
 }

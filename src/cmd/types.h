@@ -44,9 +44,12 @@ void scan_acc_add(scan_acc *a, const char *p, size_t len);
 void scan_acc_add_ll(scan_acc *a, long long v);
 void scan_acc_add_double(scan_acc *a, double d);
 void scan_acc_free(scan_acc *a);
-/* Scan dict d from cursor until count elements (or 10 * count buckets),
- * each bucket entry added by fn; returns the next cursor. */
-size_t scan_acc_dict(scan_acc *a, dict *d, size_t cursor, long long count, dict_scan_fn *fn);
+/* One scan step over obj from cursor, adding to a; returns the next
+ * cursor (hmap_scan, mset_scan and zset_scan wrapped). */
+typedef size_t scan_step_fn(void *obj, size_t cursor, scan_acc *a);
+/* Redis's loop: step until the cursor is 0, `count` elements were added
+ * or 10 * count steps were taken (sparse tables); returns the cursor. */
+size_t scan_acc_run(scan_acc *a, void *obj, size_t cursor, long long count, scan_step_fn *step);
 /* Reply [cursor, [elements]], dropping those (and with pairs, the value
  * after each) whose name does not match the pattern. */
 void scan_acc_reply(client *c, scan_acc *a, size_t cursor, const scan_opts *o, int pairs);

@@ -59,7 +59,7 @@ static const char *zset_encoding_v(const obj *o)
  * AOF_REWRITE_ITEMS_PER_CMD; "%.17g" reads back to the same double. */
 static int zset_rewrite(aof_writer *w, const char *key, size_t klen, const void *ptr)
 {
-    zset *z = (zset *)ptr;
+    const zset *z = ptr;
     size_t left = zset_len(z), batch = 0;
     zset_iter it;
     zset_elem e;
@@ -317,7 +317,8 @@ static void zadd_generic(client *c, int flags)
         const arg *ele = &c->argv[scoreidx + 1 + j * 2];
         int out;
         double newscore = 0;
-        if (!zset_add(o->ptr, ele->p, ele->len, scores[j], flags, &out, &newscore, &lim)) {
+        o->ptr = zset_add(o->ptr, ele->p, ele->len, scores[j], flags, &out, &newscore, &lim);
+        if (out & ZADD_OUT_NAN) {
             reply_error(c, "resulting score is not a number (NaN)");
             goto cleanup;
         }
@@ -368,15 +369,16 @@ static void cmd_zrem(client *c)
     }
     if (wrong_type(c, o))
         return;
-    zset *z = o->ptr;
     long long deleted = 0;
     for (int j = 2; j < c->argc; j++) {
-        deleted += zset_del(z, c->argv[j].p, c->argv[j].len);
-        if (zset_len(z) == 0)
+        int gone;
+        o->ptr = zset_del(o->ptr, c->argv[j].p, c->argv[j].len, &gone);
+        deleted += gone;
+        if (zset_len(o->ptr) == 0)
             break;
     }
     if (deleted) {
-        int gone = zset_len(z) == 0;
+        int gone = zset_len(o->ptr) == 0;
         if (gone)
             db_delete(c->db, key->p, key->len);
         notify_keyspace_event(NOTIFY_ZSET, "zrem", key->p, key->len, c->db->id);
@@ -416,10 +418,9 @@ static void zremrange_generic(client *c, int by)
     }
     if (wrong_type(c, o))
         return;
-    zset *z = o->ptr;
     size_t deleted;
     if (by == BY_RANK) {
-        long long llen = (long long)zset_len(z);
+        long long llen = (long long)zset_len(o->ptr);
         if (start < 0)
             start += llen;
         if (end < 0)
@@ -430,13 +431,13 @@ static void zremrange_generic(client *c, int by)
             reply_ll(c, 0);
             return;
         }
-        deleted = zset_del_rank(z, (size_t)start, (size_t)end);
+        o->ptr = zset_del_rank(o->ptr, (size_t)start, (size_t)end, &deleted);
     } else if (by == BY_SCORE) {
-        deleted = zset_del_score(z, &sr);
+        o->ptr = zset_del_score(o->ptr, &sr, &deleted);
     } else {
-        deleted = zset_del_lex(z, &lr);
+        o->ptr = zset_del_lex(o->ptr, &lr, &deleted);
     }
-    removed(c, key, z, events[by], (long long)deleted);
+    removed(c, key, o->ptr, events[by], (long long)deleted);
     srv.dirty += (long long)deleted;
     reply_ll(c, (long long)deleted);
 }
@@ -571,7 +572,7 @@ static void out_emit(range_out *o, const zset_elem *e)
 {
     if (o->dst) {
         int out;
-        zset_add(o->z, e->p, e->len, e->score, 0, &out, NULL, &o->lim);
+        o->z = zset_add(o->z, e->p, e->len, e->score, 0, &out, NULL, &o->lim);
         return;
     }
     if (o->withscores && o->c->resp > 2)
@@ -898,7 +899,7 @@ static void result_add(zresult *r, const zset_elem *e, double score)
 {
     static const zset_limits no_pack = {0, 0};
     int out;
-    zset_add(r->z, e->p, e->len, score, 0, &out, NULL, &no_pack);
+    r->z = zset_add(r->z, e->p, e->len, score, 0, &out, NULL, &no_pack);
     r->totelelen += e->len;
     if (e->len > r->maxelelen)
         r->maxelelen = e->len;
@@ -1101,7 +1102,7 @@ static void setop_generic(client *c, const arg *dst, int numkeys_idx, int op, in
         op_diff(src, n, &r);
     if (dst) {
         zset_limits lim = types_zset_limits();
-        zset_shrink_if_fits(r.z, r.maxelelen, r.totelelen, &lim);
+        r.z = zset_shrink_if_fits(r.z, r.maxelelen, r.totelelen, &lim);
         static const char *events[] = {"zunionstore", "zinterstore", "zdiffstore"};
         store_result(c, dst, r.z, events[op]);
         goto done;
@@ -1179,7 +1180,7 @@ static void propagate_pop(int dbid, int where, const arg *key, long count)
 static long pop_from(client *c, db *d, const arg *key, obj *o, int where, int emitkey,
                      long count, int nested)
 {
-    zset *z = o->ptr;
+    const zset *z = o->ptr;
     if (count == -1)
         count = 1;
     long llen = (long)zset_len(z), n = count > llen ? llen : count;
@@ -1204,15 +1205,16 @@ static long pop_from(client *c, db *d, const arg *key, obj *o, int where, int em
         reply_bulk(c, e.p, e.len);
         reply_score(c, e.score);
     }
+    size_t gone;
     if (where == ZMAX)
-        zset_del_rank(z, (size_t)(llen - n), (size_t)(llen - 1));
+        o->ptr = zset_del_rank(o->ptr, (size_t)(llen - n), (size_t)(llen - 1), &gone);
     else
-        zset_del_rank(z, 0, (size_t)(n - 1));
+        o->ptr = zset_del_rank(o->ptr, 0, (size_t)(n - 1), &gone);
     srv.dirty += n;
     notify_keyspace_event(NOTIFY_ZSET, where == ZMAX ? "zpopmax" : "zpopmin", key->p, key->len,
                           d->id);
     signal_modified_key(c, d, key->p, key->len);
-    if (zset_len(z) == 0) {
+    if (zset_len(o->ptr) == 0) {
         db_delete(d, key->p, key->len);
         notify_keyspace_event(NOTIFY_GENERIC, "del", key->p, key->len, d->id);
     }
@@ -1504,11 +1506,15 @@ static void cmd_zrandmember(client *c)
 
 /* ---- ZSCAN ---- */
 
-static void zscan_collect(void *priv, dict_entry *e)
+static void zscan_add(void *priv, const char *m, size_t len, double score)
 {
-    const zs_node *x = e->v.val;
-    scan_acc_add(priv, x->ele, str_len(x->ele));
-    scan_acc_add_double(priv, x->score);
+    scan_acc_add(priv, m, len);
+    scan_acc_add_double(priv, score);
+}
+
+static size_t zscan_step(void *z, size_t cursor, scan_acc *a)
+{
+    return zset_scan(z, cursor, zscan_add, a);
 }
 
 static void cmd_zscan(client *c)
@@ -1528,18 +1534,7 @@ static void cmd_zscan(client *c)
         return;
     scan_acc a;
     scan_acc_init(&a);
-    if (z->enc == ZSET_SKIPLIST) {
-        cursor = scan_acc_dict(&a, z->d, cursor, o.count * 2, zscan_collect);
-    } else {
-        zset_iter it;
-        zset_elem e;
-        zset_iter_rank(&it, z, 0, 0);
-        while (zset_iter_next(&it, &e)) {
-            scan_acc_add(&a, e.p, e.len);
-            scan_acc_add_double(&a, e.score);
-        }
-        cursor = 0;
-    }
+    cursor = scan_acc_run(&a, z, cursor, o.count * 2, zscan_step);
     scan_acc_reply(c, &a, cursor, &o, 1);
     scan_acc_free(&a);
 }

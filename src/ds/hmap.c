@@ -1,121 +1,159 @@
 /* hmap.c - see hmap.h.
  *
  * Invariants: a packed hash holds an even number of entries, strings only,
- * fields distinct; a dict hash owns its field and value strs. */
+ * fields distinct; the handle of a dict hash has its low bit set.  A dict hash keys each entry by a blob2 (ds/blob.h)
+ * holding the field and its value in one allocation; the dict sees the
+ * field as the key and owns the blob; entry values are unused.  Replacing
+ * a value swaps the entry's blob for a new one (same field, same hash). */
 #include "hmap.h"
 
 #include "alloc.h"
+#include "blob.h"
 #include "dict_fair.h"
-#include "str.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void str_view(const void *key, const void **p, size_t *len)
+static void field_view(const void *key, const void **p, size_t *len)
 {
-    *p = key;
-    *len = str_len((const str)key);
+    const char *f;
+    blob_first(key, &f, len);
+    *p = f;
 }
 
-static void str_release(void *s)
+static void blob_release(void *b)
 {
-    str_free(s);
+    ds_free(b);
 }
 
-static const dict_type hmap_dict_type = {str_view, str_release, str_release, 0};
+static const dict_type hmap_dict_type = {field_view, blob_release, NULL, 0};
+
+static void entry_view(const dict_entry *e, const char **f, size_t *flen, const char **v,
+                       size_t *vlen)
+{
+    blob_first(e->key, f, flen);
+    blob2_second(e->key, v, vlen);
+}
+
+/* Handles: a pack pointer as is, a dict pointer with the low bit set
+ * (allocations are at least 8-byte aligned). */
+static int is_ht(const hmap *h)
+{
+    return ((uintptr_t)h & 1) != 0;
+}
+
+static dict *D(const hmap *h)
+{
+    return (dict *)((uintptr_t)h & ~(uintptr_t)1);
+}
+
+static pack *P(const hmap *h)
+{
+    return (pack *)h;
+}
+
+static hmap *of_dict(dict *d)
+{
+    return (hmap *)((uintptr_t)d | 1);
+}
+
+static hmap *of_pack(pack *pk)
+{
+    return (hmap *)pk;
+}
 
 hmap *hmap_new(void)
 {
-    hmap *h = ds_malloc(sizeof(*h));
-    h->enc = HMAP_PACK;
-    h->u.pk = pack_new();
-    return h;
+    return of_pack(pack_new());
 }
 
 void hmap_free(hmap *h)
 {
     if (!h)
         return;
-    if (h->enc == HMAP_PACK)
-        pack_free(h->u.pk);
+    if (is_ht(h))
+        dict_free(D(h));
     else
-        dict_free(h->u.d);
-    ds_free(h);
+        pack_free(P(h));
 }
 
 hmap *hmap_dup(const hmap *h)
 {
-    hmap *n = ds_malloc(sizeof(*n));
-    n->enc = h->enc;
-    if (h->enc == HMAP_PACK) {
-        n->u.pk = pack_dup(h->u.pk);
-        return n;
-    }
-    n->u.d = dict_new(&hmap_dict_type);
+    if (!is_ht(h))
+        return of_pack(pack_dup(P(h)));
+    dict *d = dict_new(&hmap_dict_type);
     dict_iter it;
     dict_entry *e;
-    dict_iter_init(&it, h->u.d, 0);
-    while ((e = dict_iter_next(&it)))
-        dict_add(n->u.d, str_dup(e->key), str_dup(e->v.val));
+    dict_iter_init(&it, D(h), 0);
+    while ((e = dict_iter_next(&it))) {
+        size_t sz = blob2_size(e->key);
+        void *copy = ds_malloc(sz);
+        memcpy(copy, e->key, sz);
+        dict_add(d, copy, NULL);
+    }
     dict_iter_done(&it);
-    return n;
+    return of_dict(d);
 }
 
 size_t hmap_len(const hmap *h)
 {
-    return h->enc == HMAP_PACK ? pack_count(h->u.pk) / 2 : dict_size(h->u.d);
+    return is_ht(h) ? dict_size(D(h)) : pack_count(P(h)) / 2;
 }
 
 size_t hmap_mem(const hmap *h)
 {
-    size_t n = sizeof(*h);
-    if (h->enc == HMAP_PACK)
-        return n + pack_mem(h->u.pk);
-    n += dict_mem(h->u.d);
+    if (!is_ht(h))
+        return pack_mem(P(h));
+    size_t n = dict_mem(D(h));
     dict_iter it;
     dict_entry *e;
-    dict_iter_init(&it, h->u.d, 0);
+    dict_iter_init(&it, D(h), 0);
     while ((e = dict_iter_next(&it)))
-        n += str_alloc_size(e->key) + str_alloc_size(e->v.val);
+        n += ds_alloc_size(e->key);
     dict_iter_done(&it);
     return n;
 }
 
-const char *hmap_encoding(const hmap *h)
+int hmap_enc(const hmap *h)
 {
-    return h->enc == HMAP_PACK ? "listpack" : "hashtable";
+    return is_ht(h) ? HMAP_HT : HMAP_PACK;
 }
 
-int hmap_get(hmap *h, const char *f, size_t flen, const char **v, size_t *vlen)
+const char *hmap_encoding(const hmap *h)
 {
-    if (h->enc == HMAP_PACK) {
-        pack *pk = h->u.pk;
+    return is_ht(h) ? "hashtable" : "listpack";
+}
+
+int hmap_get(const hmap *h, const char *f, size_t flen, const char **v, size_t *vlen)
+{
+    if (!is_ht(h)) {
+        const pack *pk = P(h);
         size_t pos = pack_find(pk, pack_first(pk), f, flen, 1);
         if (!pos)
             return -1;
         pack_get(pk, pack_next(pk, pos), v, vlen);
         return 0;
     }
-    dict_entry *e = dict_find(h->u.d, f, flen);
+    dict_entry *e = dict_find(D(h), f, flen);
     if (!e)
         return -1;
-    *v = e->v.val;
-    *vlen = str_len(e->v.val);
+    blob2_second(e->key, v, vlen);
     return 0;
 }
 
-int hmap_exists(hmap *h, const char *f, size_t flen)
+int hmap_exists(const hmap *h, const char *f, size_t flen)
 {
     const char *v;
     size_t vlen;
     return hmap_get(h, f, flen, &v, &vlen) == 0;
 }
 
-void hmap_convert(hmap *h)
+hmap *hmap_convert(hmap *h)
 {
-    if (h->enc != HMAP_PACK)
-        return;
-    pack *pk = h->u.pk;
+    if (is_ht(h))
+        return h;
+    pack *pk = P(h);
     dict *d = dict_new(&hmap_dict_type);
     for (size_t pos = pack_first(pk); pos;) {
         const char *f, *v;
@@ -124,80 +162,88 @@ void hmap_convert(hmap *h)
         pos = pack_next(pk, pos);
         pack_get(pk, pos, &v, &vlen);
         pos = pack_next(pk, pos);
-        dict_add(d, str_new(f, flen), str_new(v, vlen));
+        dict_add(d, blob2_new(f, flen, v, vlen), NULL);
     }
     pack_free(pk);
-    h->enc = HMAP_HT;
-    h->u.d = d;
+    return of_dict(d);
 }
 
-int hmap_fits(const hmap *h, size_t len, const hmap_limits *lim)
+int hmap_pack_safe_to_add(const hmap *h, size_t add)
 {
-    return len <= lim->max_value && pack_safe_to_add(h->u.pk, len);
+    return is_ht(h) || pack_safe_to_add(P(h), add);
 }
 
-int hmap_set(hmap *h, const char *f, size_t flen, const char *v, size_t vlen,
-             const hmap_limits *lim)
+static hmap *pack_set(hmap *h, const char *f, size_t flen, const char *v, size_t vlen,
+                      const hmap_limits *lim, int *created)
 {
-    if (h->enc == HMAP_PACK && (flen > lim->max_value || vlen > lim->max_value))
-        hmap_convert(h);
-    if (h->enc == HMAP_PACK) {
-        pack *pk = h->u.pk;
-        size_t pos = pack_find(pk, pack_first(pk), f, flen, 1);
-        if (pos) {
-            h->u.pk = pack_replace(pk, pack_next(pk, pos), v, vlen);
-            return 0;
-        }
-        if (!pack_safe_to_add(pk, flen + vlen)) {
-            hmap_convert(h);
-        } else {
-            pk = pack_append(pk, f, flen);
-            h->u.pk = pack_append(pk, v, vlen);
-            if (hmap_len(h) > lim->max_entries)
-                hmap_convert(h);
-            return 1;
-        }
+    pack *pk = P(h);
+    size_t pos = pack_find(pk, pack_first(pk), f, flen, 1);
+    if (pos) {
+        *created = 0;
+        return of_pack(pack_replace(pk, pack_next(pk, pos), v, vlen));
     }
-    dict_entry *e = dict_find(h->u.d, f, flen);
+    pk = pack_append(pk, f, flen);
+    pk = pack_append(pk, v, vlen);
+    *created = 1;
+    if (pack_count(pk) / 2 > lim->max_entries)
+        return hmap_convert(of_pack(pk));
+    return of_pack(pk);
+}
+
+hmap *hmap_set(hmap *h, const char *f, size_t flen, const char *v, size_t vlen,
+               const hmap_limits *lim, int *created)
+{
+    if (!is_ht(h)) {
+        if (flen <= lim->max_value && vlen <= lim->max_value &&
+            pack_safe_to_add(P(h), flen + vlen))
+            return pack_set(h, f, flen, v, vlen, lim, created);
+        h = hmap_convert(h);
+    }
+    dict_entry *e = dict_find(D(h), f, flen);
     if (e) {
-        str_free(e->v.val);
-        e->v.val = str_new(v, vlen);
-        return 0;
+        /* Same field bytes, same hash: the entry may take a new blob. */
+        void *old = e->key;
+        e->key = blob2_new(f, flen, v, vlen);
+        ds_free(old);
+        *created = 0;
+        return h;
     }
-    dict_add(h->u.d, str_new(f, flen), str_new(v, vlen));
-    return 1;
+    dict_add(D(h), blob2_new(f, flen, v, vlen), NULL);
+    *created = 1;
+    return h;
 }
 
-int hmap_del(hmap *h, const char *f, size_t flen)
+hmap *hmap_del(hmap *h, const char *f, size_t flen, int *deleted)
 {
-    if (h->enc == HMAP_PACK) {
-        pack *pk = h->u.pk;
+    *deleted = 0;
+    if (!is_ht(h)) {
+        pack *pk = P(h);
         size_t pos = pack_find(pk, pack_first(pk), f, flen, 1);
         if (!pos)
-            return 0;
-        h->u.pk = pack_delete(pk, pos, 2);
-        return 1;
+            return h;
+        *deleted = 1;
+        return of_pack(pack_delete(pk, pos, 2));
     }
-    if (dict_delete(h->u.d, f, flen) < 0)
-        return 0;
-    dict_shrink_if_sparse(h->u.d);
-    return 1;
+    if (dict_delete(D(h), f, flen) == 0) {
+        *deleted = 1;
+        dict_shrink_if_sparse(D(h));
+    }
+    return h;
 }
 
-void hmap_iter_init(hmap_iter *it, hmap *h)
+void hmap_iter_init(hmap_iter *it, const hmap *h)
 {
     it->h = h;
-    if (h->enc == HMAP_PACK)
-        it->pos = pack_first(h->u.pk);
+    if (is_ht(h))
+        dict_iter_init(&it->di, D(h), 0);
     else
-        dict_iter_init(&it->di, h->u.d, 0);
+        it->pos = pack_first(P(h));
 }
 
 int hmap_iter_next(hmap_iter *it, const char **f, size_t *flen, const char **v, size_t *vlen)
 {
-    hmap *h = it->h;
-    if (h->enc == HMAP_PACK) {
-        pack *pk = h->u.pk;
+    if (!is_ht(it->h)) {
+        const pack *pk = P(it->h);
         if (!it->pos)
             return 0;
         pack_get(pk, it->pos, f, flen);
@@ -209,36 +255,54 @@ int hmap_iter_next(hmap_iter *it, const char **f, size_t *flen, const char **v, 
     dict_entry *e = dict_iter_next(&it->di);
     if (!e)
         return 0;
-    *f = e->key;
-    *flen = str_len(e->key);
-    *v = e->v.val;
-    *vlen = str_len(e->v.val);
+    entry_view(e, f, flen, v, vlen);
     return 1;
 }
 
 void hmap_iter_done(hmap_iter *it)
 {
-    if (it->h->enc == HMAP_HT)
+    if (is_ht(it->h))
         dict_iter_done(&it->di);
 }
 
-size_t hmap_pack_pos(const hmap *h, size_t i)
+void hmap_random(const hmap *h, const char **f, size_t *flen, const char **v, size_t *vlen)
 {
-    return pack_seek(h->u.pk, (long)(2 * i));
-}
-
-void hmap_random(hmap *h, const char **f, size_t *flen, const char **v, size_t *vlen)
-{
-    if (h->enc == HMAP_PACK) {
-        pack *pk = h->u.pk;
-        size_t pos = hmap_pack_pos(h, (size_t)random() % hmap_len(h));
+    if (!is_ht(h)) {
+        const pack *pk = P(h);
+        size_t pos = pack_seek(pk, (long)(2 * ((size_t)random() % hmap_len(h))));
         pack_get(pk, pos, f, flen);
         pack_get(pk, pack_next(pk, pos), v, vlen);
         return;
     }
-    dict_entry *e = dict_fair_random(h->u.d);
-    *f = e->key;
-    *flen = str_len(e->key);
-    *v = e->v.val;
-    *vlen = str_len(e->v.val);
+    entry_view(dict_fair_random(D(h)), f, flen, v, vlen);
+}
+
+typedef struct scan_ctx {
+    hmap_scan_fn *fn;
+    void *priv;
+} scan_ctx;
+
+static void scan_entry(void *priv, dict_entry *e)
+{
+    scan_ctx *ctx = priv;
+    const char *f, *v;
+    size_t flen, vlen;
+    entry_view(e, &f, &flen, &v, &vlen);
+    ctx->fn(ctx->priv, f, flen, v, vlen);
+}
+
+size_t hmap_scan(const hmap *h, size_t cursor, hmap_scan_fn *fn, void *priv)
+{
+    if (is_ht(h)) {
+        scan_ctx ctx = {fn, priv};
+        return dict_scan(D(h), cursor, scan_entry, &ctx);
+    }
+    hmap_iter it;
+    const char *f, *v;
+    size_t flen, vlen;
+    hmap_iter_init(&it, h);
+    while (hmap_iter_next(&it, &f, &flen, &v, &vlen))
+        fn(priv, f, flen, v, vlen);
+    hmap_iter_done(&it);
+    return 0;
 }

@@ -4,7 +4,8 @@
  *   MSET_INTSET  an intset (ds/intset.h), while every member is the
  *                canonical text of a 64-bit integer ("12", "-3"; not "012")
  *                and there are at most max_intset members;
- *   MSET_HT      a dict of str members (no values).
+ *   MSET_HT      a dict of members (each key one small allocation,
+ *                ds/blob.h; no values).
  * A set converts to MSET_HT once, never back.  Limits are passed in.
  *
  * Members come out of iterators and random picks as views (mset_elem):
@@ -20,13 +21,11 @@
 
 enum { MSET_INTSET = 0, MSET_HT = 1 };
 
-typedef struct mset {
-    int enc;
-    union {
-        intset *is;
-        dict *d;
-    } u;
-} mset;
+/* A set is an opaque handle: the intset itself, or the dict's address
+ * with the low bit set (no allocation beyond the intset for small sets).
+ * Functions that may reallocate or convert return the new handle: always
+ * store it (o->ptr = mset_add(o->ptr, ...)). */
+typedef struct mset mset;
 
 typedef struct mset_elem {
     const char *p;
@@ -37,7 +36,7 @@ typedef struct mset_elem {
 } mset_elem;
 
 typedef struct mset_iter {
-    mset *s;
+    const mset *s;
     size_t i;
     dict_iter di;
 } mset_iter;
@@ -50,20 +49,27 @@ void mset_free(mset *s);
 mset *mset_dup(const mset *s);
 size_t mset_len(const mset *s);
 size_t mset_mem(const mset *s);
+int mset_enc(const mset *s);              /* MSET_INTSET / MSET_HT */
 const char *mset_encoding(const mset *s); /* "intset" / "hashtable" */
 
-/* 1 if added. */
-int mset_add(mset *s, const char *p, size_t len, size_t max_intset);
-/* 1 if removed. */
-int mset_remove(mset *s, const char *p, size_t len);
-int mset_has(mset *s, const char *p, size_t len);
-void mset_convert(mset *s);
+/* *added = 1 if the member is new. */
+mset *mset_add(mset *s, const char *p, size_t len, size_t max_intset, int *added);
+/* *removed = 1 if the member was there. */
+mset *mset_remove(mset *s, const char *p, size_t len, int *removed);
+int mset_has(const mset *s, const char *p, size_t len);
+mset *mset_convert(mset *s);
 
-void mset_iter_init(mset_iter *it, mset *s);
+void mset_iter_init(mset_iter *it, const mset *s);
 int mset_iter_next(mset_iter *it, mset_elem *e);
 void mset_iter_done(mset_iter *it);
 
 /* A uniformly random member; the set must not be empty. */
-void mset_random(mset *s, mset_elem *e);
+void mset_random(const mset *s, mset_elem *e);
+
+/* One step of a cursor scan (SCAN semantics): a dict set reports the
+ * members of one bucket (and its expansions) and returns the next cursor;
+ * an intset reports everything and returns 0. */
+typedef void mset_scan_fn(void *priv, const char *m, size_t len);
+size_t mset_scan(const mset *s, size_t cursor, mset_scan_fn *fn, void *priv);
 
 #endif

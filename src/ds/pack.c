@@ -8,9 +8,13 @@
 
 #include "alloc.h"
 
+#include <math.h>
 #include <string.h>
 
 #define DOUBLE_HEAD 1u
+#define INT_HEAD 3u
+/* Integral doubles up to 2^53 are stored exactly as INT_HEAD entries. */
+#define INT_SAFE 9007199254740992.0
 
 static uint32_t rd32(const pack *pk, size_t at)
 {
@@ -109,8 +113,39 @@ typedef struct ent {
 static void decode(const pack *pk, size_t pos, ent *e)
 {
     e->h = varint_get(pk + pos, &e->hl);
-    e->pl = e->h == DOUBLE_HEAD ? 8 : (size_t)(e->h >> 1);
+    if (e->h == DOUBLE_HEAD)
+        e->pl = 8;
+    else if (e->h == INT_HEAD)
+        varint_get(pk + pos + e->hl, &e->pl);
+    else
+        e->pl = (size_t)(e->h >> 1);
     e->size = e->hl + e->pl + varint_len(e->hl + e->pl);
+}
+
+static int is_number_head(uint64_t h)
+{
+    return h == DOUBLE_HEAD || h == INT_HEAD;
+}
+
+/* A number's encoding: an int payload (zigzag varint) when exact. */
+typedef struct numenc {
+    uint64_t h;
+    unsigned char buf[10];
+    size_t len;
+} numenc;
+
+static void encode_number(numenc *n, double d)
+{
+    if (d == floor(d) && fabs(d) < INT_SAFE && !(d == 0 && signbit(d))) {
+        int64_t v = (int64_t)d;
+        uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+        n->h = INT_HEAD;
+        n->len = varint_put(n->buf, z);
+        return;
+    }
+    n->h = DOUBLE_HEAD;
+    memcpy(n->buf, &d, sizeof(d));
+    n->len = sizeof(d);
 }
 
 /* Size of an encoded entry with head h and payload pl. */
@@ -217,9 +252,9 @@ size_t pack_seek(const pack *pk, long i)
     return pos;
 }
 
-int pack_is_double(const pack *pk, size_t pos)
+int pack_is_number(const pack *pk, size_t pos)
 {
-    return pk[pos] == DOUBLE_HEAD;
+    return pk[pos] == DOUBLE_HEAD || pk[pos] == INT_HEAD;
 }
 
 void pack_get(const pack *pk, size_t pos, const char **p, size_t *len)
@@ -233,8 +268,13 @@ void pack_get(const pack *pk, size_t pos, const char **p, size_t *len)
 double pack_get_double(const pack *pk, size_t pos)
 {
     double d = 0;
-    if (pk[pos] == DOUBLE_HEAD)
+    if (pk[pos] == DOUBLE_HEAD) {
         memcpy(&d, pk + pos + 1, sizeof(d));
+    } else if (pk[pos] == INT_HEAD) {
+        size_t n;
+        uint64_t z = varint_get(pk + pos + 1, &n);
+        d = (double)(int64_t)((z >> 1) ^ (0 - (z & 1)));
+    }
     return d;
 }
 
@@ -242,7 +282,7 @@ int pack_eq(const pack *pk, size_t pos, const void *p, size_t len)
 {
     ent e;
     decode(pk, pos, &e);
-    if (e.h == DOUBLE_HEAD || e.pl != len)
+    if (is_number_head(e.h) || e.pl != len)
         return 0;
     return len == 0 || memcmp(pk + pos + e.hl, p, len) == 0;
 }
@@ -253,7 +293,7 @@ size_t pack_find(const pack *pk, size_t pos, const void *p, size_t len, unsigned
     while (pos && pos < end) {
         ent e;
         decode(pk, pos, &e);
-        if (e.h != DOUBLE_HEAD && e.pl == len && (len == 0 || memcmp(pk + pos + e.hl, p, len) == 0))
+        if (!is_number_head(e.h) && e.pl == len && (len == 0 || memcmp(pk + pos + e.hl, p, len) == 0))
             return pos;
         pos += e.size;
         for (unsigned k = 0; k < skip && pos < end; k++) {
@@ -290,7 +330,9 @@ pack *pack_insert(pack *pk, size_t pos, const void *p, size_t len)
 
 pack *pack_insert_double(pack *pk, size_t pos, double d)
 {
-    return insert_enc(pk, pos, DOUBLE_HEAD, &d, sizeof(d));
+    numenc n;
+    encode_number(&n, d);
+    return insert_enc(pk, pos, n.h, n.buf, n.len);
 }
 
 pack *pack_append(pack *pk, const void *p, size_t len)
@@ -326,7 +368,9 @@ pack *pack_replace(pack *pk, size_t pos, const void *p, size_t len)
 
 pack *pack_replace_double(pack *pk, size_t pos, double d)
 {
-    return replace_enc(pk, pos, DOUBLE_HEAD, &d, sizeof(d));
+    numenc n;
+    encode_number(&n, d);
+    return replace_enc(pk, pos, n.h, n.buf, n.len);
 }
 
 pack *pack_delete(pack *pk, size_t pos, size_t n)

@@ -9,7 +9,9 @@
  *
  *   entry = | head varint | payload | back |
  *     head: LEB128 varint h; h = 2 * len: a byte string of len bytes;
- *           h = 1: a double, 8 payload bytes (native byte order).
+ *           h = 1: a double, 8 payload bytes (native byte order);
+ *           h = 3: an integral number, its zigzag LEB128 varint as payload
+ *           (numbers are stored this way whenever exact: |n| < 2^53).
  *     back: the size of head + payload, 7 bits per byte, stored so that it
  *           can be read from the entry's last byte towards lower addresses
  *           (the byte nearest to the payload has the high bit clear).
@@ -50,8 +52,8 @@ size_t pack_prev(const pack *pk, size_t pos);
 size_t pack_seek(const pack *pk, long i);
 
 /* Reading. */
-int pack_is_double(const pack *pk, size_t pos);
-/* A string entry's bytes (a double entry reads as its 8 raw bytes). */
+int pack_is_number(const pack *pk, size_t pos);
+/* A string entry's bytes (a number reads as its raw payload). */
 void pack_get(const pack *pk, size_t pos, const char **p, size_t *len);
 double pack_get_double(const pack *pk, size_t pos); /* 0 for a string */
 int pack_eq(const pack *pk, size_t pos, const void *p, size_t len);
@@ -61,6 +63,7 @@ size_t pack_find(const pack *pk, size_t pos, const void *p, size_t len, unsigned
 
 /* Writing: insert before the entry at pos; pos == pack_bytes(pk) appends. */
 pack *pack_insert(pack *pk, size_t pos, const void *p, size_t len);
+/* Numbers: an integral d is stored as a (short) integer entry. */
 pack *pack_insert_double(pack *pk, size_t pos, double d);
 pack *pack_append(pack *pk, const void *p, size_t len);
 pack *pack_append_double(pack *pk, double d);

@@ -10,15 +10,16 @@
  * ZSKIPLIST_MAXLEVEL levels; level[i].span of a node is the number of
  * level-0 steps its level-i forward pointer jumps (so summing spans along
  * a search path gives 1-based ranks); backward links level 0 in reverse;
- * tail is the last node; the dict holds exactly the nodes' members, each
- * key being the node's own str (the dict frees nothing, nodes own their
- * strs) and each value the node. */
+ * tail is the last node; the dict holds exactly the nodes, each as key
+ * (seen as its member bytes) and value (the dict frees nothing).  A score
+ * update relinks the same node, so dict entries never change. */
 #include "zset.h"
 
 #include "alloc.h"
 #include "dict_fair.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,7 @@ static inline int node_cmp(const zs_node *x, double score, const char *m, size_t
         return -1;
     if (x->score > score)
         return 1;
-    return cmp_bytes(x->ele, str_len(x->ele), m, len);
+    return cmp_bytes(zs_member(x), x->len, m, len);
 }
 
 int zset_score_gte_min(double v, const zrange_score *r)
@@ -116,19 +117,20 @@ static int random_level(void)
     return level;
 }
 
-static zs_node *node_new(int level, double score, str ele)
+static zs_node *node_new(int level, double score, const char *m, size_t len)
 {
-    zs_node *n = ds_malloc(sizeof(*n) + (size_t)level * sizeof(struct zs_level));
-    n->ele = ele;
+    zs_node *n = ds_malloc(sizeof(*n) + (size_t)level * sizeof(struct zs_level) + len);
     n->score = score;
     n->backward = NULL;
+    n->len = (uint32_t)len;
+    n->nlevel = (uint8_t)level;
+    if (len)
+        memcpy((char *)zs_member(n), m, len);
     return n;
 }
 
 static void node_free(zs_node *n)
 {
-    if (n->ele)
-        str_free(n->ele);
     ds_free(n);
 }
 
@@ -136,7 +138,7 @@ static void zsl_init(zskiplist *zsl)
 {
     zsl->level = 1;
     zsl->length = 0;
-    zsl->header = node_new(ZSKIPLIST_MAXLEVEL, 0, NULL);
+    zsl->header = node_new(ZSKIPLIST_MAXLEVEL, 0, NULL, 0);
     for (int j = 0; j < ZSKIPLIST_MAXLEVEL; j++) {
         zsl->header->level[j].forward = NULL;
         zsl->header->level[j].span = 0;
@@ -157,21 +159,22 @@ static void zsl_release(zskiplist *zsl)
     zsl->length = 0;
 }
 
-/* Insert (score, ele), which must not be there; takes ownership of ele. */
-static zs_node *zsl_insert(zskiplist *zsl, double score, str ele)
+/* Link node x (its score, member and level set; not in the list) at its
+ * place. */
+static void zsl_link(zskiplist *zsl, zs_node *x)
 {
-    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = zsl->header;
+    zs_node *update[ZSKIPLIST_MAXLEVEL], *y = zsl->header;
     size_t rank[ZSKIPLIST_MAXLEVEL];
-    size_t len = str_len(ele);
+    const char *m = zs_member(x);
     for (int i = zsl->level - 1; i >= 0; i--) {
         rank[i] = i == zsl->level - 1 ? 0 : rank[i + 1];
-        while (x->level[i].forward && node_cmp(x->level[i].forward, score, ele, len) < 0) {
-            rank[i] += x->level[i].span;
-            x = x->level[i].forward;
+        while (y->level[i].forward && node_cmp(y->level[i].forward, x->score, m, x->len) < 0) {
+            rank[i] += y->level[i].span;
+            y = y->level[i].forward;
         }
-        update[i] = x;
+        update[i] = y;
     }
-    int level = random_level();
+    int level = x->nlevel;
     if (level > zsl->level) {
         for (int i = zsl->level; i < level; i++) {
             rank[i] = 0;
@@ -180,7 +183,6 @@ static zs_node *zsl_insert(zskiplist *zsl, double score, str ele)
         }
         zsl->level = level;
     }
-    x = node_new(level, score, ele);
     for (int i = 0; i < level; i++) {
         x->level[i].forward = update[i]->level[i].forward;
         update[i]->level[i].forward = x;
@@ -195,6 +197,13 @@ static zs_node *zsl_insert(zskiplist *zsl, double score, str ele)
     else
         zsl->tail = x;
     zsl->length++;
+}
+
+/* Insert (score, m), which must not be there; returns its new node. */
+static zs_node *zsl_insert(zskiplist *zsl, double score, const char *m, size_t len)
+{
+    zs_node *x = node_new(random_level(), score, m, len);
+    zsl_link(zsl, x);
     return x;
 }
 
@@ -232,22 +241,20 @@ static zs_node *zsl_path(zskiplist *zsl, double score, const char *m, size_t len
     return x && node_cmp(x, score, m, len) == 0 ? x : NULL;
 }
 
-/* Move node x (found by the dict) to newscore; returns the node that now
- * holds the member (x itself when it can stay in place). */
-static zs_node *zsl_update_score(zskiplist *zsl, zs_node *x, double newscore)
+/* Move node x (found by the dict) to newscore: in place when its
+ * neighbours allow, else unlinked and linked again (same node). */
+static void zsl_update_score(zskiplist *zsl, zs_node *x, double newscore)
 {
     zs_node *update[ZSKIPLIST_MAXLEVEL];
-    zsl_path(zsl, x->score, x->ele, str_len(x->ele), update);
     if ((x->backward == NULL || x->backward->score < newscore) &&
         (x->level[0].forward == NULL || x->level[0].forward->score > newscore)) {
         x->score = newscore;
-        return x;
+        return;
     }
+    zsl_path(zsl, x->score, zs_member(x), x->len, update);
     zsl_unlink(zsl, x, update);
-    str ele = x->ele;
-    x->ele = NULL;
-    node_free(x);
-    return zsl_insert(zsl, newscore, ele);
+    x->score = newscore;
+    zsl_link(zsl, x);
 }
 
 /* 1-based rank of (score, m), 0 if absent. */
@@ -308,12 +315,12 @@ static zs_node *zsl_last_score(zskiplist *zsl, const zrange_score *r)
 
 static int node_lex_gte(const zs_node *x, const zrange_lex *r)
 {
-    return zset_lex_gte_min(x->ele, str_len(x->ele), r);
+    return zset_lex_gte_min(zs_member(x), x->len, r);
 }
 
 static int node_lex_lte(const zs_node *x, const zrange_lex *r)
 {
-    return zset_lex_lte_max(x->ele, str_len(x->ele), r);
+    return zset_lex_lte_max(zs_member(x), x->len, r);
 }
 
 static zs_node *zsl_first_lex(zskiplist *zsl, const zrange_lex *r)
@@ -341,11 +348,39 @@ static zs_node *zsl_last_lex(zskiplist *zsl, const zrange_lex *r)
 }
 
 /* Remove node x (path in update) from skiplist and dict, and free it. */
-static void zsl_drop(zset *z, zs_node *x, zs_node **update)
+static void zsl_drop(zsl_set *sl, zs_node *x, zs_node **update)
 {
-    zsl_unlink(&z->zsl, x, update);
-    dict_delete(z->d, x->ele, str_len(x->ele));
+    zsl_unlink(&sl->zsl, x, update);
+    dict_delete(sl->d, zs_member(x), x->len);
     node_free(x);
+}
+
+/* ---- handles: a pack pointer as is, a zsl_set pointer with the low bit
+ * set (allocations are at least 8-byte aligned) ---- */
+
+static int is_sl(const zset *z)
+{
+    return ((uintptr_t)z & 1) != 0;
+}
+
+static zsl_set *SL(const zset *z)
+{
+    return (zsl_set *)((uintptr_t)z & ~(uintptr_t)1);
+}
+
+static pack *PK(const zset *z)
+{
+    return (pack *)z;
+}
+
+static zset *of_sl(zsl_set *sl)
+{
+    return (zset *)((uintptr_t)sl | 1);
+}
+
+static zset *of_pack(pack *pk)
+{
+    return (zset *)pk;
 }
 
 /* ---- pack helpers: positions are those of member entries ---- */
@@ -469,336 +504,333 @@ static size_t zpk_last_lex(const pack *pk, const zrange_lex *r)
 
 static void member_view(const void *key, const void **p, size_t *len)
 {
-    *p = key;
-    *len = str_len((const str)key);
+    const zs_node *x = key;
+    *p = zs_member(x);
+    *len = x->len;
 }
 
-/* Keys are the nodes' strs: the dict frees nothing. */
+/* Keys are the nodes: the dict frees nothing. */
 static const dict_type zset_dict_type = {member_view, NULL, NULL, 0};
 
-static void init_skiplist(zset *z)
+static zsl_set *sl_new(void)
 {
-    z->enc = ZSET_SKIPLIST;
-    z->pk = NULL;
-    z->d = dict_new(&zset_dict_type);
-    zsl_init(&z->zsl);
+    zsl_set *sl = ds_malloc(sizeof(*sl));
+    sl->d = dict_new(&zset_dict_type);
+    zsl_init(&sl->zsl);
+    return sl;
 }
 
-static void init_pack(zset *z)
+static void sl_free(zsl_set *sl)
 {
-    z->enc = ZSET_PACK;
-    z->pk = pack_new();
-    z->d = NULL;
-    memset(&z->zsl, 0, sizeof(z->zsl));
+    dict_free(sl->d);
+    zsl_release(&sl->zsl);
+    ds_free(sl);
+}
+
+/* Add to a skiplist set a member that is not there. */
+static void sl_add_new(zsl_set *sl, double score, const char *m, size_t len)
+{
+    zs_node *x = zsl_insert(&sl->zsl, score, m, len);
+    dict_add(sl->d, x, x);
 }
 
 zset *zset_new(size_t size_hint, size_t maxlen_hint, const zset_limits *lim)
 {
-    zset *z = ds_malloc(sizeof(*z));
     if (size_hint > lim->max_entries || maxlen_hint > lim->max_value)
-        init_skiplist(z);
-    else
-        init_pack(z);
-    return z;
+        return of_sl(sl_new());
+    return of_pack(pack_new());
 }
 
 void zset_free(zset *z)
 {
     if (!z)
         return;
-    if (z->enc == ZSET_PACK) {
-        pack_free(z->pk);
-    } else {
-        dict_free(z->d);
-        zsl_release(&z->zsl);
-    }
-    ds_free(z);
-}
-
-/* Append to a skiplist set an element known to sort before all others. */
-static void sl_add_new(zset *z, double score, const char *m, size_t len)
-{
-    str ele = str_new(m, len);
-    zs_node *x = zsl_insert(&z->zsl, score, ele);
-    dict_add(z->d, ele, x);
+    if (is_sl(z))
+        sl_free(SL(z));
+    else
+        pack_free(PK(z));
 }
 
 zset *zset_dup(const zset *z)
 {
-    zset *n = ds_malloc(sizeof(*n));
-    if (z->enc == ZSET_PACK) {
-        init_pack(n);
-        pack_free(n->pk);
-        n->pk = pack_dup(z->pk);
-        return n;
-    }
-    init_skiplist(n);
+    if (!is_sl(z))
+        return of_pack(pack_dup(PK(z)));
+    zsl_set *n = sl_new();
     /* From the tail: each insert stops at the header, O(1). */
-    for (zs_node *x = z->zsl.tail; x; x = x->backward)
-        sl_add_new(n, x->score, x->ele, str_len(x->ele));
-    return n;
+    for (zs_node *x = SL(z)->zsl.tail; x; x = x->backward)
+        sl_add_new(n, x->score, zs_member(x), x->len);
+    return of_sl(n);
 }
 
 size_t zset_len(const zset *z)
 {
-    return z->enc == ZSET_PACK ? pack_count(z->pk) / 2 : z->zsl.length;
+    return is_sl(z) ? SL(z)->zsl.length : pack_count(PK(z)) / 2;
 }
 
 size_t zset_mem(const zset *z)
 {
-    size_t n = sizeof(*z);
-    if (z->enc == ZSET_PACK)
-        return n + pack_mem(z->pk);
-    n += dict_mem(z->d) + ds_alloc_size(z->zsl.header);
-    for (zs_node *x = z->zsl.header->level[0].forward; x; x = x->level[0].forward)
-        n += ds_alloc_size(x) + str_alloc_size(x->ele);
+    if (!is_sl(z))
+        return pack_mem(PK(z));
+    const zsl_set *sl = SL(z);
+    size_t n = ds_alloc_size((void *)sl) + dict_mem(sl->d) + ds_alloc_size(sl->zsl.header);
+    for (zs_node *x = sl->zsl.header->level[0].forward; x; x = x->level[0].forward)
+        n += ds_alloc_size(x);
     return n;
+}
+
+int zset_enc(const zset *z)
+{
+    return is_sl(z) ? ZSET_SKIPLIST : ZSET_PACK;
 }
 
 const char *zset_encoding(const zset *z)
 {
-    return z->enc == ZSET_PACK ? "listpack" : "skiplist";
+    return is_sl(z) ? "skiplist" : "listpack";
 }
 
-void zset_convert(zset *z, int enc)
+zset *zset_convert(zset *z, int enc)
 {
-    if (z->enc == enc)
-        return;
+    if (zset_enc(z) == enc)
+        return z;
     if (enc == ZSET_SKIPLIST) {
-        pack *pk = z->pk;
-        init_skiplist(z);
+        pack *pk = PK(z);
+        zsl_set *sl = sl_new();
         for (size_t pos = zpk_last(pk); pos; pos = zpk_prev(pk, pos)) {
             zset_elem e;
             zpk_elem(pk, pos, &e);
-            sl_add_new(z, e.score, e.p, e.len);
+            sl_add_new(sl, e.score, e.p, e.len);
         }
         pack_free(pk);
-        return;
+        return of_sl(sl);
     }
+    zsl_set *sl = SL(z);
     pack *pk = pack_new();
-    for (zs_node *x = z->zsl.header->level[0].forward; x; x = x->level[0].forward) {
-        pk = pack_append(pk, x->ele, str_len(x->ele));
-        pk = pack_append_double(pk, x->score);
+    for (zs_node *x = sl->zsl.header->level[0].forward; x; x = x->level[0].forward) {
+        pk = pack_append(pk, zs_member(x), x->len);
+        pk = pack_append_double(pk, x->score == 0 ? 0.0 : x->score);
     }
-    dict_free(z->d);
-    zsl_release(&z->zsl);
-    init_pack(z);
-    pack_free(z->pk);
-    z->pk = pk;
+    sl_free(sl);
+    return of_pack(pk);
 }
 
-void zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zset_limits *lim)
+zset *zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zset_limits *lim)
 {
-    if (z->enc == ZSET_PACK)
-        return;
-    if (z->zsl.length <= lim->max_entries && maxelelen <= lim->max_value &&
+    if (is_sl(z) && SL(z)->zsl.length <= lim->max_entries && maxelelen <= lim->max_value &&
         pack_safe_to_add(NULL, totelelen))
-        zset_convert(z, ZSET_PACK);
+        return zset_convert(z, ZSET_PACK);
+    return z;
 }
 
-int zset_score(zset *z, const char *m, size_t len, double *score)
+int zset_score(const zset *z, const char *m, size_t len, double *score)
 {
-    if (z->enc == ZSET_PACK)
-        return zpk_find(z->pk, m, len, score) ? 0 : -1;
-    zs_node *x = dict_fetch(z->d, m, len);
+    if (!is_sl(z))
+        return zpk_find(PK(z), m, len, score) ? 0 : -1;
+    zs_node *x = dict_fetch(SL(z)->d, m, len);
     if (!x)
         return -1;
     *score = x->score;
     return 0;
 }
 
-/* The pack part of zset_add: 1 when done, 0 on NaN, -1 to go on with the
- * (just converted) skiplist. */
-static int pack_add(zset *z, const char *m, size_t len, double score, int in, int *out,
-                    double *newscore, const zset_limits *lim)
+/* NX / XX / GT / LT / INCR against the current score cur: 1 and *score
+ * set to the score to store, or 0 with *out flagged (NOP or NAN). */
+static int apply_flags(int in, double cur, double *score, int *out)
 {
-    double cur;
-    size_t pos = zpk_find(z->pk, m, len, &cur);
-    if (pos) {
-        if (in & ZADD_IN_NX) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
-        if (in & ZADD_IN_INCR) {
-            score += cur;
-            if (isnan(score)) {
-                *out |= ZADD_OUT_NAN;
-                return 0;
-            }
-        }
-        if (((in & ZADD_IN_LT) && score >= cur) || ((in & ZADD_IN_GT) && score <= cur)) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
-        if (newscore)
-            *newscore = score;
-        if (score != cur) {
-            z->pk = pack_delete(z->pk, pos, 2);
-            z->pk = zpk_insert(z->pk, m, len, score);
-            *out |= ZADD_OUT_UPDATED;
-        }
-        return 1;
-    }
-    if (in & ZADD_IN_XX) {
+    if (in & ZADD_IN_NX) {
         *out |= ZADD_OUT_NOP;
-        return 1;
+        return 0;
     }
-    if (zset_len(z) + 1 > lim->max_entries || len > lim->max_value ||
-        !pack_safe_to_add(z->pk, len)) {
-        zset_convert(z, ZSET_SKIPLIST);
-        return -1;
+    if (in & ZADD_IN_INCR) {
+        *score += cur;
+        if (isnan(*score)) {
+            *out |= ZADD_OUT_NAN;
+            return 0;
+        }
     }
-    z->pk = zpk_insert(z->pk, m, len, score);
-    if (newscore)
-        *newscore = score;
-    *out |= ZADD_OUT_ADDED;
+    if (((in & ZADD_IN_LT) && *score >= cur) || ((in & ZADD_IN_GT) && *score <= cur)) {
+        *out |= ZADD_OUT_NOP;
+        return 0;
+    }
     return 1;
 }
 
-int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
-             const zset_limits *lim)
+/* The pack part of zset_add; sets *done = 0 when the set had to become a
+ * skiplist first (the caller goes on with the returned handle). */
+static zset *pack_add(zset *z, const char *m, size_t len, double score, int in, int *out,
+                      double *newscore, const zset_limits *lim, int *done)
+{
+    pack *pk = PK(z);
+    double cur;
+    size_t pos = zpk_find(pk, m, len, &cur);
+    *done = 1;
+    if (pos) {
+        if (!apply_flags(in, cur, &score, out))
+            return z;
+        if (newscore)
+            *newscore = score;
+        if (score != cur) {
+            pk = pack_delete(pk, pos, 2);
+            pk = zpk_insert(pk, m, len, score);
+            *out |= ZADD_OUT_UPDATED;
+        }
+        return of_pack(pk);
+    }
+    if (in & ZADD_IN_XX) {
+        *out |= ZADD_OUT_NOP;
+        return z;
+    }
+    if (pack_count(pk) / 2 + 1 > lim->max_entries || len > lim->max_value ||
+        !pack_safe_to_add(pk, len)) {
+        *done = 0;
+        return zset_convert(z, ZSET_SKIPLIST);
+    }
+    pk = zpk_insert(pk, m, len, score);
+    if (newscore)
+        *newscore = score;
+    *out |= ZADD_OUT_ADDED;
+    return of_pack(pk);
+}
+
+zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
+               double *newscore, const zset_limits *lim)
 {
     *out = 0;
     if (isnan(score)) {
         *out = ZADD_OUT_NAN;
-        return 0;
+        return z;
     }
-    if (z->enc == ZSET_PACK) {
-        int r = pack_add(z, m, len, score, in, out, newscore, lim);
-        if (r >= 0)
-            return r;
+    if (!is_sl(z)) {
+        int done;
+        z = pack_add(z, m, len, score, in, out, newscore, lim, &done);
+        if (done)
+            return z;
     }
-    dict_entry *e = dict_find(z->d, m, len);
-    if (e) {
-        zs_node *x = e->v.val;
-        double cur = x->score;
-        if (in & ZADD_IN_NX) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
-        if (in & ZADD_IN_INCR) {
-            score += cur;
-            if (isnan(score)) {
-                *out |= ZADD_OUT_NAN;
-                return 0;
-            }
-        }
-        if (((in & ZADD_IN_LT) && score >= cur) || ((in & ZADD_IN_GT) && score <= cur)) {
-            *out |= ZADD_OUT_NOP;
-            return 1;
-        }
+    zsl_set *sl = SL(z);
+    zs_node *x = dict_fetch(sl->d, m, len);
+    if (x) {
+        if (!apply_flags(in, x->score, &score, out))
+            return z;
         if (newscore)
             *newscore = score;
-        if (score != cur) {
-            e->v.val = zsl_update_score(&z->zsl, x, score);
+        if (score != x->score) {
+            zsl_update_score(&sl->zsl, x, score);
             *out |= ZADD_OUT_UPDATED;
         }
-        return 1;
+        return z;
     }
     if (in & ZADD_IN_XX) {
         *out |= ZADD_OUT_NOP;
-        return 1;
+        return z;
     }
-    sl_add_new(z, score, m, len);
+    sl_add_new(sl, score, m, len);
     *out |= ZADD_OUT_ADDED;
     if (newscore)
         *newscore = score;
-    return 1;
+    return z;
 }
 
-int zset_del(zset *z, const char *m, size_t len)
+zset *zset_del(zset *z, const char *m, size_t len, int *deleted)
 {
-    if (z->enc == ZSET_PACK) {
-        size_t pos = zpk_find(z->pk, m, len, NULL);
+    *deleted = 0;
+    if (!is_sl(z)) {
+        size_t pos = zpk_find(PK(z), m, len, NULL);
         if (!pos)
-            return 0;
-        z->pk = pack_delete(z->pk, pos, 2);
-        return 1;
+            return z;
+        *deleted = 1;
+        return of_pack(pack_delete(PK(z), pos, 2));
     }
-    zs_node *x = dict_fetch(z->d, m, len);
+    zsl_set *sl = SL(z);
+    zs_node *x = dict_fetch(sl->d, m, len);
     if (!x)
-        return 0;
+        return z;
     zs_node *update[ZSKIPLIST_MAXLEVEL];
-    zsl_path(&z->zsl, x->score, x->ele, str_len(x->ele), update);
-    zsl_drop(z, x, update);
-    dict_shrink_if_sparse(z->d);
-    return 1;
+    zsl_path(&sl->zsl, x->score, zs_member(x), x->len, update);
+    zsl_drop(sl, x, update);
+    dict_shrink_if_sparse(sl->d);
+    *deleted = 1;
+    return z;
 }
 
-long zset_rank(zset *z, const char *m, size_t len, int rev)
+long zset_rank(const zset *z, const char *m, size_t len, int rev)
 {
     size_t n = zset_len(z), rank = 0;
-    if (z->enc == ZSET_PACK) {
+    if (!is_sl(z)) {
+        const pack *pk = PK(z);
         size_t pos;
-        for (pos = pack_first(z->pk); pos; pos = zpk_next(z->pk, pos)) {
+        for (pos = pack_first(pk); pos; pos = zpk_next(pk, pos)) {
             rank++;
-            if (pack_eq(z->pk, pos, m, len))
+            if (pack_eq(pk, pos, m, len))
                 break;
         }
         if (!pos)
             return -1;
     } else {
-        zs_node *x = dict_fetch(z->d, m, len);
+        zs_node *x = dict_fetch(SL(z)->d, m, len);
         if (!x)
             return -1;
-        rank = zsl_rank(&z->zsl, x->score, x->ele, str_len(x->ele));
+        rank = zsl_rank(&SL(z)->zsl, x->score, zs_member(x), x->len);
     }
     return rev ? (long)(n - rank) : (long)(rank - 1);
 }
 
 /* ---- ranges ---- */
 
-size_t zset_count_score(zset *z, const zrange_score *r)
+size_t zset_count_score(const zset *z, const zrange_score *r)
 {
     size_t count = 0;
-    if (z->enc == ZSET_PACK) {
-        for (size_t pos = zpk_first_score(z->pk, r);
-             pos && zset_score_lte_max(zpk_score(z->pk, pos), r); pos = zpk_next(z->pk, pos))
+    if (!is_sl(z)) {
+        const pack *pk = PK(z);
+        for (size_t pos = zpk_first_score(pk, r);
+             pos && zset_score_lte_max(zpk_score(pk, pos), r); pos = zpk_next(pk, pos))
             count++;
         return count;
     }
-    zs_node *first = zsl_first_score(&z->zsl, r);
+    zskiplist *zsl = &SL(z)->zsl;
+    zs_node *first = zsl_first_score(zsl, r);
     if (!first)
         return 0;
-    zs_node *last = zsl_last_score(&z->zsl, r);
-    size_t r1 = zsl_rank(&z->zsl, first->score, first->ele, str_len(first->ele));
-    size_t r2 = zsl_rank(&z->zsl, last->score, last->ele, str_len(last->ele));
+    zs_node *last = zsl_last_score(zsl, r);
+    size_t r1 = zsl_rank(zsl, first->score, zs_member(first), first->len);
+    size_t r2 = zsl_rank(zsl, last->score, zs_member(last), last->len);
     return r2 - r1 + 1;
 }
 
-size_t zset_count_lex(zset *z, const zrange_lex *r)
+size_t zset_count_lex(const zset *z, const zrange_lex *r)
 {
     size_t count = 0;
-    if (z->enc == ZSET_PACK) {
-        for (size_t pos = zpk_first_lex(z->pk, r); pos && zpk_lex_lte(z->pk, pos, r);
-             pos = zpk_next(z->pk, pos))
+    if (!is_sl(z)) {
+        const pack *pk = PK(z);
+        for (size_t pos = zpk_first_lex(pk, r); pos && zpk_lex_lte(pk, pos, r);
+             pos = zpk_next(pk, pos))
             count++;
         return count;
     }
-    zs_node *first = zsl_first_lex(&z->zsl, r);
+    zskiplist *zsl = &SL(z)->zsl;
+    zs_node *first = zsl_first_lex(zsl, r);
     if (!first)
         return 0;
-    zs_node *last = zsl_last_lex(&z->zsl, r);
-    size_t r1 = zsl_rank(&z->zsl, first->score, first->ele, str_len(first->ele));
-    size_t r2 = zsl_rank(&z->zsl, last->score, last->ele, str_len(last->ele));
+    zs_node *last = zsl_last_lex(zsl, r);
+    size_t r1 = zsl_rank(zsl, first->score, zs_member(first), first->len);
+    size_t r2 = zsl_rank(zsl, last->score, zs_member(last), last->len);
     return r2 - r1 + 1;
 }
 
-size_t zset_del_rank(zset *z, size_t start, size_t end)
+zset *zset_del_rank(zset *z, size_t start, size_t end, size_t *removed)
 {
     size_t n = zset_len(z);
+    *removed = 0;
     if (start > end || start >= n)
-        return 0;
+        return z;
     if (end >= n)
         end = n - 1;
     size_t count = end - start + 1;
-    if (z->enc == ZSET_PACK) {
-        z->pk = pack_delete(z->pk, pack_seek(z->pk, (long)(2 * start)), 2 * count);
-        return count;
-    }
-    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = z->zsl.header;
+    *removed = count;
+    if (!is_sl(z))
+        return of_pack(pack_delete(PK(z), pack_seek(PK(z), (long)(2 * start)), 2 * count));
+    zsl_set *sl = SL(z);
+    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = sl->zsl.header;
     size_t traversed = 0, rank = start + 1;
-    for (int i = z->zsl.level - 1; i >= 0; i--) {
+    for (int i = sl->zsl.level - 1; i >= 0; i--) {
         while (x->level[i].forward && traversed + x->level[i].span < rank) {
             traversed += x->level[i].span;
             x = x->level[i].forward;
@@ -808,27 +840,27 @@ size_t zset_del_rank(zset *z, size_t start, size_t end)
     x = x->level[0].forward;
     for (size_t k = 0; k < count && x; k++) {
         zs_node *next = x->level[0].forward;
-        zsl_drop(z, x, update);
+        zsl_drop(sl, x, update);
         x = next;
     }
-    dict_shrink_if_sparse(z->d);
-    return count;
+    dict_shrink_if_sparse(sl->d);
+    return z;
 }
 
-size_t zset_del_score(zset *z, const zrange_score *r)
+zset *zset_del_score(zset *z, const zrange_score *r, size_t *removed)
 {
-    size_t removed = 0;
-    if (z->enc == ZSET_PACK) {
-        size_t first = zpk_first_score(z->pk, r);
-        for (size_t pos = first; pos && zset_score_lte_max(zpk_score(z->pk, pos), r);
-             pos = zpk_next(z->pk, pos))
-            removed++;
-        if (removed)
-            z->pk = pack_delete(z->pk, first, 2 * removed);
-        return removed;
+    *removed = 0;
+    if (!is_sl(z)) {
+        pack *pk = PK(z);
+        size_t first = zpk_first_score(pk, r);
+        for (size_t pos = first; pos && zset_score_lte_max(zpk_score(pk, pos), r);
+             pos = zpk_next(pk, pos))
+            (*removed)++;
+        return *removed ? of_pack(pack_delete(pk, first, 2 * *removed)) : z;
     }
-    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = z->zsl.header;
-    for (int i = z->zsl.level - 1; i >= 0; i--) {
+    zsl_set *sl = SL(z);
+    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = sl->zsl.header;
+    for (int i = sl->zsl.level - 1; i >= 0; i--) {
         while (x->level[i].forward && !zset_score_gte_min(x->level[i].forward->score, r))
             x = x->level[i].forward;
         update[i] = x;
@@ -836,29 +868,29 @@ size_t zset_del_score(zset *z, const zrange_score *r)
     x = x->level[0].forward;
     while (x && zset_score_lte_max(x->score, r)) {
         zs_node *next = x->level[0].forward;
-        zsl_drop(z, x, update);
-        removed++;
+        zsl_drop(sl, x, update);
+        (*removed)++;
         x = next;
     }
-    dict_shrink_if_sparse(z->d);
-    return removed;
+    dict_shrink_if_sparse(sl->d);
+    return z;
 }
 
-size_t zset_del_lex(zset *z, const zrange_lex *r)
+zset *zset_del_lex(zset *z, const zrange_lex *r, size_t *removed)
 {
-    size_t removed = 0;
-    if (z->enc == ZSET_PACK) {
-        size_t first = zpk_first_lex(z->pk, r);
-        for (size_t pos = first; pos && zpk_lex_lte(z->pk, pos, r); pos = zpk_next(z->pk, pos))
-            removed++;
-        if (removed)
-            z->pk = pack_delete(z->pk, first, 2 * removed);
-        return removed;
+    *removed = 0;
+    if (!is_sl(z)) {
+        pack *pk = PK(z);
+        size_t first = zpk_first_lex(pk, r);
+        for (size_t pos = first; pos && zpk_lex_lte(pk, pos, r); pos = zpk_next(pk, pos))
+            (*removed)++;
+        return *removed ? of_pack(pack_delete(pk, first, 2 * *removed)) : z;
     }
     if (lex_range_empty(r))
-        return 0;
-    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = z->zsl.header;
-    for (int i = z->zsl.level - 1; i >= 0; i--) {
+        return z;
+    zsl_set *sl = SL(z);
+    zs_node *update[ZSKIPLIST_MAXLEVEL], *x = sl->zsl.header;
+    for (int i = sl->zsl.level - 1; i >= 0; i--) {
         while (x->level[i].forward && !node_lex_gte(x->level[i].forward, r))
             x = x->level[i].forward;
         update[i] = x;
@@ -866,17 +898,17 @@ size_t zset_del_lex(zset *z, const zrange_lex *r)
     x = x->level[0].forward;
     while (x && node_lex_lte(x, r)) {
         zs_node *next = x->level[0].forward;
-        zsl_drop(z, x, update);
-        removed++;
+        zsl_drop(sl, x, update);
+        (*removed)++;
         x = next;
     }
-    dict_shrink_if_sparse(z->d);
-    return removed;
+    dict_shrink_if_sparse(sl->d);
+    return z;
 }
 
 /* ---- iteration ---- */
 
-void zset_iter_rank(zset_iter *it, zset *z, size_t rank, int rev)
+void zset_iter_rank(zset_iter *it, const zset *z, size_t rank, int rev)
 {
     size_t n = zset_len(z);
     it->z = z;
@@ -886,46 +918,46 @@ void zset_iter_rank(zset_iter *it, zset *z, size_t rank, int rev)
     if (rank >= n)
         return;
     size_t idx = rev ? n - 1 - rank : rank;
-    if (z->enc == ZSET_PACK) {
-        it->pos = pack_seek(z->pk, (long)(2 * idx));
+    if (!is_sl(z)) {
+        it->pos = pack_seek(PK(z), (long)(2 * idx));
         return;
     }
     if (idx == 0)
-        it->node = z->zsl.header->level[0].forward;
+        it->node = SL(z)->zsl.header->level[0].forward;
     else if (idx == n - 1)
-        it->node = z->zsl.tail;
+        it->node = SL(z)->zsl.tail;
     else
-        it->node = zsl_by_rank(&z->zsl, idx + 1);
+        it->node = zsl_by_rank(&SL(z)->zsl, idx + 1);
 }
 
-void zset_iter_score(zset_iter *it, zset *z, const zrange_score *r, int rev)
+void zset_iter_score(zset_iter *it, const zset *z, const zrange_score *r, int rev)
 {
     it->z = z;
     it->rev = rev;
     it->pos = 0;
     it->node = NULL;
-    if (z->enc == ZSET_PACK)
-        it->pos = rev ? zpk_last_score(z->pk, r) : zpk_first_score(z->pk, r);
+    if (!is_sl(z))
+        it->pos = rev ? zpk_last_score(PK(z), r) : zpk_first_score(PK(z), r);
     else
-        it->node = rev ? zsl_last_score(&z->zsl, r) : zsl_first_score(&z->zsl, r);
+        it->node = rev ? zsl_last_score(&SL(z)->zsl, r) : zsl_first_score(&SL(z)->zsl, r);
 }
 
-void zset_iter_lex(zset_iter *it, zset *z, const zrange_lex *r, int rev)
+void zset_iter_lex(zset_iter *it, const zset *z, const zrange_lex *r, int rev)
 {
     it->z = z;
     it->rev = rev;
     it->pos = 0;
     it->node = NULL;
-    if (z->enc == ZSET_PACK)
-        it->pos = rev ? zpk_last_lex(z->pk, r) : zpk_first_lex(z->pk, r);
+    if (!is_sl(z))
+        it->pos = rev ? zpk_last_lex(PK(z), r) : zpk_first_lex(PK(z), r);
     else
-        it->node = rev ? zsl_last_lex(&z->zsl, r) : zsl_first_lex(&z->zsl, r);
+        it->node = rev ? zsl_last_lex(&SL(z)->zsl, r) : zsl_first_lex(&SL(z)->zsl, r);
 }
 
 int zset_iter_next(zset_iter *it, zset_elem *e)
 {
-    if (it->z->enc == ZSET_PACK) {
-        pack *pk = it->z->pk;
+    if (!is_sl(it->z)) {
+        pack *pk = PK(it->z);
         if (!it->pos)
             return 0;
         zpk_elem(pk, it->pos, e);
@@ -935,38 +967,64 @@ int zset_iter_next(zset_iter *it, zset_elem *e)
     zs_node *x = it->node;
     if (!x)
         return 0;
-    e->p = x->ele;
-    e->len = str_len(x->ele);
+    e->p = zs_member(x);
+    e->len = x->len;
     e->score = x->score;
     it->node = it->rev ? x->backward : x->level[0].forward;
     return 1;
 }
 
-void zset_random(zset *z, zset_elem *e)
+typedef struct scan_ctx {
+    zset_scan_fn *fn;
+    void *priv;
+} scan_ctx;
+
+static void scan_entry(void *priv, dict_entry *de)
 {
-    if (z->enc == ZSET_PACK) {
+    scan_ctx *ctx = priv;
+    const zs_node *x = de->v.val;
+    ctx->fn(ctx->priv, zs_member(x), x->len, x->score);
+}
+
+size_t zset_scan(const zset *z, size_t cursor, zset_scan_fn *fn, void *priv)
+{
+    if (is_sl(z)) {
+        scan_ctx ctx = {fn, priv};
+        return dict_scan(SL(z)->d, cursor, scan_entry, &ctx);
+    }
+    zset_iter it;
+    zset_elem e;
+    zset_iter_rank(&it, z, 0, 0);
+    while (zset_iter_next(&it, &e))
+        fn(priv, e.p, e.len, e.score);
+    return 0;
+}
+
+void zset_random(const zset *z, zset_elem *e)
+{
+    if (!is_sl(z)) {
         size_t i = (size_t)random() % zset_len(z);
-        zpk_elem(z->pk, pack_seek(z->pk, (long)(2 * i)), e);
+        zpk_elem(PK(z), pack_seek(PK(z), (long)(2 * i)), e);
         return;
     }
-    zs_node *x = dict_fair_random(z->d)->v.val;
-    e->p = x->ele;
-    e->len = str_len(x->ele);
+    zs_node *x = dict_fair_random(SL(z)->d)->v.val;
+    e->p = zs_member(x);
+    e->len = x->len;
     e->score = x->score;
 }
 
 /* ---- verification (tests) ---- */
 
-static int verify_pack(zset *z)
+static int verify_pack(const zset *z)
 {
-    pack *pk = z->pk;
+    pack *pk = PK(z);
     if (pack_count(pk) % 2)
         return -1;
     zset_elem prev = {NULL, 0, 0};
     int have = 0;
     for (size_t pos = pack_first(pk); pos; pos = zpk_next(pk, pos)) {
         size_t s = pack_next(pk, pos);
-        if (pack_is_double(pk, pos) || !s || !pack_is_double(pk, s))
+        if (pack_is_number(pk, pos) || !s || !pack_is_number(pk, s))
             return -1;
         zset_elem e;
         zpk_elem(pk, pos, &e);
@@ -978,20 +1036,20 @@ static int verify_pack(zset *z)
     return 0;
 }
 
-static int verify_skiplist(zset *z)
+static int verify_skiplist(const zset *z)
 {
-    zskiplist *zsl = &z->zsl;
+    zskiplist *zsl = &SL(z)->zsl;
     size_t n = 0;
     zs_node *prev = NULL;
     for (zs_node *x = zsl->header->level[0].forward; x; x = x->level[0].forward) {
-        if (x->backward != prev || dict_fetch(z->d, x->ele, str_len(x->ele)) != x)
+        if (x->backward != prev || dict_fetch(SL(z)->d, zs_member(x), x->len) != x)
             return -1;
-        if (prev && node_cmp(prev, x->score, x->ele, str_len(x->ele)) >= 0)
+        if (prev && node_cmp(prev, x->score, zs_member(x), x->len) >= 0)
             return -1;
         prev = x;
         n++;
     }
-    if (zsl->tail != prev || n != zsl->length || dict_size(z->d) != n)
+    if (zsl->tail != prev || n != zsl->length || dict_size(SL(z)->d) != n)
         return -1;
     /* Spans: each level-i jump must cover exactly `span` level-0 steps. */
     for (int i = 0; i < zsl->level; i++) {
@@ -1013,7 +1071,7 @@ static int verify_skiplist(zset *z)
     return 0;
 }
 
-int zset_verify(zset *z)
+int zset_verify(const zset *z)
 {
-    return z->enc == ZSET_PACK ? verify_pack(z) : verify_skiplist(z);
+    return !is_sl(z) ? verify_pack(z) : verify_skiplist(z);
 }

@@ -6,7 +6,7 @@
  *                  kept in order; O(n) everything, for small sets;
  *   ZSET_SKIPLIST  a skiplist with spans (O(log n) insert, delete, rank
  *                  and range seeks) plus a dict member -> skiplist node
- *                  (O(1) score lookups).  Node and dict share the member str.
+ *                  (O(1) score lookups); the member lives inside its node.
  * A set is created in the encoding its expected size calls for, converts
  * to a skiplist when it outgrows the limits (passed in: zset_limits), and
  * only goes back to a pack when a caller asks (zset_shrink_if_fits, used
@@ -21,6 +21,7 @@
 #ifndef DS_ZSET_H
 #define DS_ZSET_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dict.h"
 #include "pack.h"
@@ -30,15 +31,23 @@ enum { ZSET_PACK = 0, ZSET_SKIPLIST = 1 };
 
 #define ZSKIPLIST_MAXLEVEL 32
 
+/* A skiplist node: the member's bytes follow the level array in the same
+ * allocation (zs_member), so a member costs one allocation. */
 typedef struct zs_node {
-    str ele;
     double score;
     struct zs_node *backward;
+    uint32_t len;   /* member length */
+    uint8_t nlevel; /* entries in level[] */
     struct zs_level {
         struct zs_node *forward;
         size_t span; /* elements skipped by following forward */
     } level[];
 } zs_node;
+
+static inline const char *zs_member(const zs_node *x)
+{
+    return (const char *)&x->level[x->nlevel];
+}
 
 typedef struct zskiplist {
     zs_node *header, *tail;
@@ -46,12 +55,18 @@ typedef struct zskiplist {
     int level;
 } zskiplist;
 
-typedef struct zset {
-    int enc;
-    pack *pk;      /* ZSET_PACK */
-    dict *d;       /* ZSET_SKIPLIST: member -> zs_node* */
-    zskiplist zsl; /* ZSET_SKIPLIST */
-} zset;
+/* ZSET_SKIPLIST: the dict maps member -> node; its keys are the nodes
+ * themselves (seen as their member bytes), owned by the skiplist. */
+typedef struct zsl_set {
+    dict *d;
+    zskiplist zsl;
+} zsl_set;
+
+/* A sorted set is an opaque handle: the pack itself, or the zsl_set's
+ * address with the low bit set, so a small set costs no allocation beyond
+ * its pack.  Functions that may reallocate or convert return the new
+ * handle: always store it (o->ptr = zset_add(o->ptr, ...)). */
+typedef struct zset zset;
 
 typedef struct zset_limits {
     size_t max_entries; /* zset-max-listpack-entries */
@@ -83,7 +98,7 @@ typedef struct zrange_lex {
 } zrange_lex;
 
 typedef struct zset_iter {
-    zset *z;
+    const zset *z;
     int rev;
     size_t pos;    /* ZSET_PACK: member entry of the next element, 0 = end */
     zs_node *node; /* ZSET_SKIPLIST: next node, NULL = end */
@@ -107,20 +122,22 @@ void zset_free(zset *z);
 zset *zset_dup(const zset *z);
 size_t zset_len(const zset *z);
 size_t zset_mem(const zset *z);
+int zset_enc(const zset *z);              /* ZSET_PACK / ZSET_SKIPLIST */
 const char *zset_encoding(const zset *z); /* "listpack" / "skiplist" */
-void zset_convert(zset *z, int enc);
+zset *zset_convert(zset *z, int enc);
 /* Back to a pack if the set fits (Redis's zsetConvertToListpackIfNeeded). */
-void zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zset_limits *lim);
+zset *zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zset_limits *lim);
 
-/* Add or update (Redis's zsetAdd): returns 1 and sets *out, or 0 if the
- * score is or would become NaN.  *newscore gets the resulting score when
- * the element was added or updated (or left as is by an INCR of 0). */
-int zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
-             const zset_limits *lim);
-int zset_del(zset *z, const char *m, size_t len);                  /* 1 if deleted */
-int zset_score(zset *z, const char *m, size_t len, double *score); /* 0 found */
+/* Add or update (Redis's zsetAdd).  *out gets ZADD_OUT_* flags; with
+ * ZADD_OUT_NAN the score was or would become NaN and nothing changed.
+ * *newscore gets the resulting score when the element was added or
+ * updated (or left as is by an INCR of 0). */
+zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
+               double *newscore, const zset_limits *lim);
+zset *zset_del(zset *z, const char *m, size_t len, int *deleted);
+int zset_score(const zset *z, const char *m, size_t len, double *score); /* 0 found */
 /* 0-based rank, counted from the highest score when rev; -1 if missing. */
-long zset_rank(zset *z, const char *m, size_t len, int rev);
+long zset_rank(const zset *z, const char *m, size_t len, int rev);
 
 /* Range predicates. */
 int zset_score_gte_min(double v, const zrange_score *r);
@@ -129,26 +146,32 @@ int zset_lex_gte_min(const char *p, size_t len, const zrange_lex *r);
 int zset_lex_lte_max(const char *p, size_t len, const zrange_lex *r);
 
 /* Counting and deleting ranges; ranks are 0-based and inclusive. */
-size_t zset_count_score(zset *z, const zrange_score *r);
-size_t zset_count_lex(zset *z, const zrange_lex *r);
-size_t zset_del_rank(zset *z, size_t start, size_t end);
-size_t zset_del_score(zset *z, const zrange_score *r);
-size_t zset_del_lex(zset *z, const zrange_lex *r);
+size_t zset_count_score(const zset *z, const zrange_score *r);
+size_t zset_count_lex(const zset *z, const zrange_lex *r);
+zset *zset_del_rank(zset *z, size_t start, size_t end, size_t *removed);
+zset *zset_del_score(zset *z, const zrange_score *r, size_t *removed);
+zset *zset_del_lex(zset *z, const zrange_lex *r, size_t *removed);
 
 /* Iteration.  zset_iter_rank: from the rank-th element in the direction
  * (rank counted from the end when rev).  zset_iter_score / _lex: from the
  * first element inside the range in the direction (the caller stops when
  * an element falls past the other end).  Do not change z meanwhile. */
-void zset_iter_rank(zset_iter *it, zset *z, size_t rank, int rev);
-void zset_iter_score(zset_iter *it, zset *z, const zrange_score *r, int rev);
-void zset_iter_lex(zset_iter *it, zset *z, const zrange_lex *r, int rev);
+void zset_iter_rank(zset_iter *it, const zset *z, size_t rank, int rev);
+void zset_iter_score(zset_iter *it, const zset *z, const zrange_score *r, int rev);
+void zset_iter_lex(zset_iter *it, const zset *z, const zrange_lex *r, int rev);
 int zset_iter_next(zset_iter *it, zset_elem *e);
 
+/* One step of a cursor scan (SCAN semantics): a skiplist set reports the
+ * members of one dict bucket (and its expansions) and returns the next
+ * cursor; a packed set reports everything and returns 0. */
+typedef void zset_scan_fn(void *priv, const char *m, size_t len, double score);
+size_t zset_scan(const zset *z, size_t cursor, zset_scan_fn *fn, void *priv);
+
 /* A uniformly random element; z must not be empty. */
-void zset_random(zset *z, zset_elem *e);
+void zset_random(const zset *z, zset_elem *e);
 
 /* Checks every invariant (order, spans, dict agreement); 0 if sound. For
  * tests. */
-int zset_verify(zset *z);
+int zset_verify(const zset *z);
 
 #endif

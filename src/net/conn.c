@@ -252,6 +252,10 @@ static void write_handler(el *l, int fd, void *ud, int mask)
     (void)fd;
     (void)mask;
     client *c = ud;
+    /* Replies added in this loop turn leave from before sleep, after the
+     * AOF is written (and fsynced): never from here (Redis's AE_BARRIER). */
+    if (c->flags & CLIENT_PENDING_WRITE)
+        return;
     int r = conn_write_now(c);
     if (r < 0) {
         conn_close_async(c);
@@ -454,6 +458,20 @@ static void read_handler(el *l, int fd, void *ud, int mask)
         return;
     }
     conn_process_input(c);
+}
+
+int conn_pause_reads(client *c)
+{
+    if (c->fd < 0 || !(el_mask(c->net->loop, c->fd) & EL_READ))
+        return 0;
+    el_del(c->net->loop, c->fd, EL_READ);
+    return 1;
+}
+
+void conn_resume_reads(client *c)
+{
+    if (c->fd >= 0 && !(c->flags & CLIENT_CLOSE_ASAP))
+        el_add(c->net->loop, c->fd, EL_READ, read_handler, c);
 }
 
 int conn_obuf_class(const client *c)

@@ -41,6 +41,7 @@
 #define CLIENT_CLOSE_AFTER_COMMAND (1u << 18)
 #define CLIENT_PAUSED (1u << 19)
 #define CLIENT_NO_TOUCH (1u << 20)
+#define CLIENT_SCRIPT (1u << 21) /* a script's fake client: replies are kept */
 
 typedef struct arg {
     const char *p;
@@ -171,6 +172,9 @@ void conn_clients_cron(net *n, int hz, long long now_ms);
  * conn_process_input to continue with the query buffer. */
 void conn_run_argv(client *c, const arg *argv, int argc);
 int conn_write_now(client *c);
+/* Stop reading c's socket (1 if it was being read) / read it again. */
+int conn_pause_reads(client *c);
+void conn_resume_reads(client *c);
 int conn_obuf_class(const client *c);
 void conn_check_obuf_limit(client *c);
 

@@ -18,6 +18,8 @@
 
 static int accepting(client *c)
 {
+    if (c->flags & CLIENT_SCRIPT)
+        return 1; /* kept for the script to read back */
     if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP | CLIENT_FAKE))
         return 0;
     if (!(c->flags & CLIENT_PENDING_WRITE))

@@ -52,8 +52,8 @@ static double cpu_s(void)
     buf[n] = '\0';
     char *p = strrchr(buf, ')'); /* comm may hold spaces */
     unsigned long long ut = 0, st = 0;
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-                     &st) != 2) {
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
         fprintf(stderr, "cannot parse %s\n", path);
         exit(2);
     }
@@ -180,8 +180,9 @@ int main(int argc, char **argv)
         pthread_join(wt[i], NULL);
     redisFree(c);
     double wall = t1 - t0, cpu = cpu1 - cpu0;
-    printf("jobs=%ld wall_s=%.3f cpu_s=%.2f jobs_per_s=%.0f jobs_per_cpu_s=%.0f\n", jobs, wall,
-           cpu, (double)jobs / wall, cpu > 0 ? (double)jobs / cpu : 0.0);
+    double per_cpu = cpu > 0 ? (double)jobs / cpu : 0.0;
+    printf("jobs=%ld wall_s=%.3f cpu_s=%.2f jobs_per_s=%.0f jobs_per_cpu_s=%.0f\n", jobs,
+           wall, cpu, (double)jobs / wall, per_cpu);
     free(wt);
     free(pt);
     return 0;

@@ -160,7 +160,8 @@ class Session:
         self.queued = []
         self.conns = [Conn(port) for _ in range(3)]  # 0 main, 1 aux, 2 control
         self.ev = Conn(port) if events else None
-        self.hello = []
+        self.conns[1].send(encode([b"CLIENT", b"ID"]))
+        self.c1_id = self.conns[1].read()[1][1]
         for c in self.conns[:2] + ([self.ev] if self.ev else []):
             if proto == 3:
                 c.send(encode([b"HELLO", b"3"]))
@@ -236,6 +237,13 @@ class Session:
         for b in op[2]:
             raw, tree = self.control(b)
             obs.append(normalise(b, tree, raw))
+        if op[2]:
+            # Waking scenario: conn 1 blocks without a timeout.  Both servers
+            # serve a woken client before they read the next command, so
+            # CLIENT UNBLOCK says deterministically whether it was woken
+            # (:0) or still waiting (:1, and it then gets the timeout reply).
+            raw, tree = self.control([b"CLIENT", b"UNBLOCK", self.c1_id])
+            obs.append(raw)
         raw, tree = c1.read()
         obs.append(normalise(op[1], tree, raw))
         return obs

@@ -8,7 +8,9 @@ TIME fixed in the past or the future).  An operation is one of
 
     ("c", conn, args)          send args on connection conn (0 main, 1 aux)
     ("block", a, [b, ...])     a blocks on conn 1; once it is blocked (or has
-                               replied), each b runs on conn 2 (db 0, like 1)
+                               replied), each b runs on conn 2 (db 0, like 1);
+                               with b's, a has no timeout and the runner ends
+                               with CLIENT UNBLOCK <conn 1>
     ("pubsub", [s, ...], [p, ...])
                                conn 1 runs the (P|S)SUBSCRIBE commands s, conn 0
                                runs p (PUBLISH...), then conn 1 reads what
@@ -150,6 +152,8 @@ class Gen:
         args = list(op[2])
         x = self.r.random()
         name = args[0].upper()
+        if name == b"COMMAND":  # a bare COMMAND lists every command of the server
+            return op
         if name in RANDOM_CMDS:
             x = 0.4
         if name in BLOCKING_CMDS:
@@ -901,7 +905,7 @@ class Gen:
         if self.p(0.25):
             a, _ = self.block_cmd(self.ch([b"0.01", b"0.02"]))
             return ("block", a, [])
-        a, keys = self.block_cmd(b"0.2")
+        a, keys = self.block_cmd(b"0")  # the runner ends it with CLIENT UNBLOCK
         k = self.ch(keys)
         bs = []
         for _ in range(self.r.randint(1, 2)):

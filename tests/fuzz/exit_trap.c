@@ -5,10 +5,18 @@
  * (config_load's fatal(), a failed AOF load) jumps back to the target
  * instead of ending the process; otherwise it exits for real.  chdir() from
  * server code (the `dir` directive) is a no-op, so the fuzzer stays in its
- * directory; targets that need to move call fuzz_real_chdir(). */
+ * directory; targets that need to move call fuzz_real_chdir().
+ *
+ * It also defines what main.c (not linked into fuzz targets) defines for
+ * the other server objects. */
 #include "exit_trap.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+/* main.c's: aof_init() stores the AOF loader here. */
+void (*aof_load_hook)(void);
 
 jmp_buf *fuzz_exit_jmp;
 int fuzz_exit_code;
@@ -38,4 +46,27 @@ int __wrap_chdir(const char *path)
 int fuzz_real_chdir(const char *path)
 {
     return __real_chdir(path);
+}
+
+static int saved_stderr = -1;
+
+void fuzz_quiet_begin(void)
+{
+    if (saved_stderr >= 0 || getenv("FUZZ_VERBOSE"))
+        return;
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0)
+        return;
+    saved_stderr = dup(2);
+    dup2(null, 2);
+    close(null);
+}
+
+void fuzz_quiet_end(void)
+{
+    if (saved_stderr < 0)
+        return;
+    dup2(saved_stderr, 2);
+    close(saved_stderr);
+    saved_stderr = -1;
 }

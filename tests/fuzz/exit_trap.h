@@ -14,5 +14,9 @@
 extern jmp_buf *fuzz_exit_jmp;
 extern int fuzz_exit_code;
 int fuzz_real_chdir(const char *path);
+/* Send stderr to /dev/null between begin and end (the server's start-up
+ * errors would flood the output); FUZZ_VERBOSE=1 keeps it. */
+void fuzz_quiet_begin(void);
+void fuzz_quiet_end(void);
 
 #endif

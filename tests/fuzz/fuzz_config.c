@@ -23,11 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     config_set_defaults();
     jmp_buf jb;
+    fuzz_quiet_begin();
     if (setjmp(jb) == 0) {
         fuzz_exit_jmp = &jb;
         config_load(NULL, text);
     }
     fuzz_exit_jmp = NULL;
+    fuzz_quiet_end();
     free(text);
     return 0;
 }

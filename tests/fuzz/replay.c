@@ -22,8 +22,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static const char *current = "(none)";
 
+void fuzz_quiet_end(void);
+
 static void on_crash(int sig)
 {
+    fuzz_quiet_end();
     static const char msg[] = "replay: crash on input ";
     ssize_t r = write(2, msg, sizeof(msg) - 1);
     r = write(2, current, strlen(current));
@@ -120,10 +123,20 @@ int main(int argc, char **argv)
     signal(SIGSEGV, on_crash);
     signal(SIGBUS, on_crash);
     signal(SIGFPE, on_crash);
+    /* Targets may chdir() in their initialiser: resolve the paths first. */
+    char **paths = calloc((size_t)argc, sizeof(*paths));
+    for (int i = 1; i < argc; i++) {
+        paths[i] = realpath(argv[i], NULL);
+        if (!paths[i]) {
+            perror(argv[i]);
+            return 1;
+        }
+    }
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) {
         struct stat st;
+        argv[i] = paths[i];
         if (stat(argv[i], &st) != 0) {
             perror(argv[i]);
             rc = 1;
@@ -137,5 +150,8 @@ int main(int argc, char **argv)
         }
     }
     printf("replay %s: %d inputs, no crash\n", argv[0], count);
+    for (int i = 1; i < argc; i++)
+        free(paths[i]);
+    free(paths);
     return rc;
 }

@@ -38,8 +38,7 @@ static size_t resp_of(char *out, size_t cap, const char *line)
         args[n++] = t;
     size_t off = (size_t)snprintf(out, cap, "*%d\r\n", n);
     for (int i = 0; i < n; i++)
-        off += (size_t)snprintf(out + off, cap - off, "$%zu\r\n%s\r\n", strlen(args[i]),
-                                args[i]);
+        off += (size_t)snprintf(out + off, cap - off, "$%zu\r\n%s\r\n", strlen(args[i]), args[i]);
     free(copy);
     return off;
 }
@@ -343,7 +342,9 @@ Test(blocking, pipelined_commands_wait_behind_the_blocked_one)
     wait_blocked(c, 1);
     raw_expect_silence(fd, 100);
     expect_int(c, 1, "RPUSH pl a");
-    raw_read_expect(fd, "*2\r\n$2\r\npl\r\n$1\r\na\r\n+PONG\r\n:1\r\n*2\r\n$2\r\npl\r\n$1\r\nz\r\n",
+    raw_read_expect(fd,
+                    "*2\r\n$2\r\npl\r\n$1\r\na\r\n+PONG\r\n:1\r\n"
+                    "*2\r\n$2\r\npl\r\n$1\r\nz\r\n",
                     2000);
     close(fd);
     redisFree(c);

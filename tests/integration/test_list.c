@@ -263,8 +263,8 @@ Test(list, lrem)
     expect_strings(c, 7, w1, "LRANGE mylist 0 -1");
     expect_int(c, 1, "LREM mylist 1 foo");
     expect_int(c, 0, "LREM mylist 1 nosuchelement");
-    const char *v2[] = {"e", "foo", "bar", "foobar", "foobared", "zap", "bar", "test", "foo",
-                        "foo"};
+    const char *v2[] = {"e",   "foo", "bar",  "foobar", "foobared",
+                        "zap", "bar", "test", "foo",    "foo"};
     rpush_all(c, "mylist", 10, v2);
     expect_int(c, 1, "LREM mylist -1 bar");
     expect_int(c, 2, "LREM mylist -2 foo");
@@ -321,8 +321,9 @@ Test(list, lpos)
     expect_nil(c, "LPOS mylist c RANK 4");
     expect_int(c, 7, "LPOS mylist c RANK -1");
     expect_int(c, 6, "LPOS mylist c RANK -2");
-    expect_error(c, "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "
-                    "second ... or use negative to start from the end of the list",
+    expect_error(c,
+                 "ERR RANK can't be zero: use 1 to start from the first match, 2 from the "
+                 "second ... or use negative to start from the end of the list",
                  "LPOS mylist c RANK 0");
     long long all[] = {2, 6, 7};
     expect_ints(c, 3, all, "LPOS mylist c COUNT 0");

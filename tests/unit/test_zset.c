@@ -6,7 +6,9 @@
  * directions, range deletions, conversions) against a plain sorted array
  * model, checking zset_verify() and full contents after every step, once
  * with limits that keep the set packed, once forcing a skiplist, and once
- * with limits that make it convert midway. */
+ * with limits that make it convert midway.  Smaller tests cover the pack
+ * and intset buffers and the hash (hmap) and set (mset) types built on
+ * them. */
 #define _DEFAULT_SOURCE
 #include <criterion/criterion.h>
 #include <math.h>
@@ -14,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ds/hmap.h"
 #include "ds/intset.h"
+#include "ds/mset.h"
 #include "ds/pack.h"
 #include "ds/zset.h"
 
@@ -150,7 +154,7 @@ static int m_in_lex(const mel *e, const zrange_lex *r)
     return zset_lex_gte_min(e->m, e->len, r) && zset_lex_lte_max(e->m, e->len, r);
 }
 
-static void op_add(zset *z, model *m, const zset_limits *lim)
+static void op_add(zset **zp, model *m, const zset_limits *lim)
 {
     char buf[16];
     size_t len;
@@ -161,7 +165,8 @@ static void op_add(zset *z, model *m, const zset_limits *lim)
     int in = flags[rand() % 8], out;
     double newscore = 12345;
     long i = m_find(m, buf, len);
-    int ret = zset_add(z, buf, len, score, in, &out, &newscore, lim);
+    *zp = zset_add(*zp, buf, len, score, in, &out, &newscore, lim);
+    int ret = !(out & ZADD_OUT_NAN);
     /* model */
     if (i < 0) {
         if (in & ZADD_IN_XX) {
@@ -200,13 +205,15 @@ static void op_add(zset *z, model *m, const zset_limits *lim)
     m_sort(m);
 }
 
-static void op_del(zset *z, model *m)
+static void op_del(zset **zp, model *m)
 {
     char buf[16];
     size_t len;
     rand_member(buf, &len, 6);
     long i = m_find(m, buf, len);
-    cr_assert_eq(zset_del(z, buf, len), i >= 0);
+    int gone;
+    *zp = zset_del(*zp, buf, len, &gone);
+    cr_assert_eq(gone, i >= 0);
     if (i >= 0)
         m_del(m, (size_t)i);
 }
@@ -276,13 +283,15 @@ static void op_ranges(zset *z, model *m)
     }
 }
 
-static void op_del_range(zset *z, model *m)
+static void op_del_range(zset **zp, model *m)
 {
     int kind = rand() % 3;
     if (kind == 0 && m->n) {
         size_t a = (size_t)rand() % m->n, b = (size_t)rand() % (m->n + 2);
         size_t expect = a > b ? 0 : (b >= m->n ? m->n - 1 : b) - a + 1;
-        cr_assert_eq(zset_del_rank(z, a, b), expect);
+        size_t got;
+        *zp = zset_del_rank(*zp, a, b, &got);
+        cr_assert_eq(got, expect);
         for (size_t k = 0; k < expect; k++)
             m_del(m, a);
     } else if (kind == 1 && rand() % 4 == 0) {
@@ -294,7 +303,9 @@ static void op_del_range(zset *z, model *m)
                 m_del(m, i);
                 expect++;
             }
-        cr_assert_eq(zset_del_score(z, &r), expect);
+        size_t got;
+        *zp = zset_del_score(*zp, &r, &got);
+        cr_assert_eq(got, expect);
     }
 }
 
@@ -308,15 +319,15 @@ static void run_random(const zset_limits *lim, unsigned seed, int ops)
     for (int i = 0; i < ops; i++) {
         int r = rand() % 10;
         if (r < 4)
-            op_add(z, &m, lim);
+            op_add(&z, &m, lim);
         else if (r < 6)
-            op_del(z, &m);
+            op_del(&z, &m);
         else if (r < 8)
             op_lookup(z, &m);
         else if (r < 9)
             op_ranges(z, &m);
         else
-            op_del_range(z, &m);
+            op_del_range(&z, &m);
         check_same(z, &m);
         if (i % 500 == 499) {
             zset *d = zset_dup(z);
@@ -353,7 +364,8 @@ Test(zset, big_skiplist_ranks)
     int out;
     for (int i = 0; i < 5000; i++) {
         int n = snprintf(buf, sizeof(buf), "m%05d", i);
-        cr_assert_eq(zset_add(z, buf, (size_t)n, (double)(i % 100), 0, &out, NULL, &lim), 1);
+        z = zset_add(z, buf, (size_t)n, (double)(i % 100), 0, &out, NULL, &lim);
+        cr_assert_eq(out, ZADD_OUT_ADDED);
     }
     cr_assert_str_eq(zset_encoding(z), "skiplist");
     cr_assert_eq(zset_verify(z), 0);
@@ -367,11 +379,15 @@ Test(zset, big_skiplist_ranks)
     cr_assert_eq(zset_rank(z, e.p, e.len, 1), 2499);
     zrange_score r = {10, 20, 0, 1};
     cr_assert_eq(zset_count_score(z, &r), 500);
-    cr_assert_eq(zset_del_score(z, &r), 500);
+    size_t got;
+    z = zset_del_score(z, &r, &got);
+    cr_assert_eq(got, 500);
     cr_assert_eq(zset_len(z), 4500);
-    cr_assert_eq(zset_del_rank(z, 0, 99), 100);
+    z = zset_del_rank(z, 0, 99, &got);
+    cr_assert_eq(got, 100);
     cr_assert_eq(zset_verify(z), 0);
-    zset_convert(z, ZSET_PACK);
+    z = zset_convert(z, ZSET_PACK);
+    cr_assert_str_eq(zset_encoding(z), "listpack");
     cr_assert_eq(zset_verify(z), 0);
     cr_assert_eq(zset_len(z), 4400);
     zset_free(z);
@@ -385,9 +401,9 @@ Test(zset, lex_ranges)
         zset *z = zset_new(0, 0, &lim);
         int out;
         for (int i = 0; i < 7; i++)
-            zset_add(z, names[i], 1, 0, 0, &out, NULL, &lim);
+            z = zset_add(z, names[i], 1, 0, 0, &out, NULL, &lim);
         if (enc)
-            zset_convert(z, ZSET_SKIPLIST);
+            z = zset_convert(z, ZSET_SKIPLIST);
         zrange_lex r = {{0, "b", 1, 0}, {0, "e", 1, 1}};
         cr_assert_eq(zset_count_lex(z, &r), 3); /* b c d */
         zrange_lex all = {{-1, NULL, 0, 1}, {1, NULL, 0, 1}};
@@ -399,7 +415,9 @@ Test(zset, lex_ranges)
         zset_iter_lex(&it, z, &r, 1);
         cr_assert(zset_iter_next(&it, &e));
         cr_assert_eq(e.p[0], 'd');
-        cr_assert_eq(zset_del_lex(z, &r), 3);
+        size_t got;
+        z = zset_del_lex(z, &r, &got);
+        cr_assert_eq(got, 3);
         cr_assert_eq(zset_len(z), 4);
         cr_assert_eq(zset_verify(z), 0);
         zset_free(z);
@@ -426,14 +444,14 @@ Test(pack, insert_delete_navigate)
     pos = pack_next(pk, pos);
     cr_assert(pack_eq(pk, pos, "a", 1));
     pos = pack_next(pk, pos);
-    cr_assert(pack_is_double(pk, pos));
+    cr_assert(pack_is_number(pk, pos));
     cr_assert(pack_get_double(pk, pos) == 1.5);
     pos = pack_next(pk, pos);
     pack_get(pk, pos, &p, &len);
     cr_assert_eq(len, 300);
     cr_assert_eq(pack_next(pk, pos), 0);
     cr_assert_eq(pack_last(pk), pos);
-    cr_assert(pack_is_double(pk, pack_prev(pk, pos)));
+    cr_assert(pack_is_number(pk, pack_prev(pk, pos)));
     cr_assert_eq(pack_seek(pk, -1), pos);
     cr_assert(pack_eq(pk, pack_seek(pk, 1), "a", 1));
     pk = pack_replace(pk, pack_seek(pk, 1), big, 200);
@@ -452,6 +470,34 @@ Test(pack, insert_delete_navigate)
     cr_assert_eq(pack_bytes(pk), PACK_HDR);
     cr_assert_eq(pack_first(pk), 0);
     cr_assert_eq(pack_last(pk), 0);
+    pack_free(pk);
+}
+
+Test(pack, numbers_round_trip)
+{
+    double vals[] = {0,    -0.0,  1,          -1,         127,   -128, 1e15, -9007199254740991.0,
+                     9007199254740992.0, 1.5, 1e300, INFINITY, -INFINITY, 0.1, 4611686018427387904.0};
+    size_t n = sizeof(vals) / sizeof(vals[0]);
+    pack *pk = pack_new();
+    for (size_t i = 0; i < n; i++)
+        pk = pack_append_double(pk, vals[i]);
+    size_t pos = pack_first(pk);
+    for (size_t i = 0; i < n; i++, pos = pack_next(pk, pos)) {
+        cr_assert(pack_is_number(pk, pos));
+        double d = pack_get_double(pk, pos);
+        cr_assert(d == vals[i], "value %zu", i);
+        cr_assert_eq(signbit(d), signbit(vals[i]), "sign of value %zu", i);
+    }
+    /* small integers take 3 bytes (head, one varint byte, back) */
+    pack *small = pack_append_double(pack_new(), 42);
+    cr_assert_eq(pack_bytes(small), PACK_HDR + 3);
+    cr_assert_eq(pack_prev(small, pack_bytes(small)), PACK_HDR);
+    pack_free(small);
+    pk = pack_replace_double(pk, pack_first(pk), 0.25);
+    cr_assert(pack_get_double(pk, pack_first(pk)) == 0.25);
+    pk = pack_replace_double(pk, pack_first(pk), 7);
+    cr_assert(pack_get_double(pk, pack_first(pk)) == 7);
+    cr_assert(pack_get_double(pk, pack_next(pk, pack_first(pk))) == 0);
     pack_free(pk);
 }
 
@@ -476,4 +522,100 @@ Test(intset, widen_and_order)
     cr_assert_eq(removed, 0);
     cr_assert_eq(intset_len(is), 5);
     intset_free(is);
+}
+
+/* ---- hmap and mset ---- */
+
+Test(hmap, set_get_delete_convert)
+{
+    hmap_limits lim = {4, 8};
+    hmap *h = hmap_new();
+    int created, deleted;
+    char f[16], v[16];
+    for (int i = 0; i < 4; i++) {
+        int fl = snprintf(f, sizeof(f), "f%d", i), vl = snprintf(v, sizeof(v), "v%d", i);
+        h = hmap_set(h, f, (size_t)fl, v, (size_t)vl, &lim, &created);
+        cr_assert_eq(created, 1);
+    }
+    cr_assert_str_eq(hmap_encoding(h), "listpack");
+    h = hmap_set(h, "f1", 2, "new", 3, &lim, &created);
+    cr_assert_eq(created, 0);
+    const char *p;
+    size_t len;
+    cr_assert_eq(hmap_get(h, "f1", 2, &p, &len), 0);
+    cr_assert(len == 3 && memcmp(p, "new", 3) == 0);
+    /* insertion order is kept while packed */
+    hmap_iter it;
+    const char *kf, *kv;
+    size_t kfl, kvl;
+    hmap_iter_init(&it, h);
+    cr_assert(hmap_iter_next(&it, &kf, &kfl, &kv, &kvl));
+    cr_assert(kfl == 2 && memcmp(kf, "f0", 2) == 0);
+    hmap_iter_done(&it);
+    /* a long value converts; so does a fifth field */
+    hmap *h2 = hmap_dup(h);
+    h2 = hmap_set(h2, "x", 1, "123456789", 9, &lim, &created);
+    cr_assert_eq(created, 1);
+    cr_assert_str_eq(hmap_encoding(h2), "hashtable");
+    h = hmap_set(h, "f4", 2, "v", 1, &lim, &created);
+    cr_assert_eq(created, 1);
+    cr_assert_str_eq(hmap_encoding(h), "hashtable");
+    cr_assert_eq(hmap_len(h), 5);
+    h = hmap_del(h, "f0", 2, &deleted);
+    cr_assert_eq(deleted, 1);
+    h = hmap_del(h, "f0", 2, &deleted);
+    cr_assert_eq(deleted, 0);
+    cr_assert_eq(hmap_get(h, "f1", 2, &p, &len), 0);
+    cr_assert(len == 3 && memcmp(p, "new", 3) == 0);
+    size_t n = 0;
+    hmap_iter_init(&it, h);
+    while (hmap_iter_next(&it, &kf, &kfl, &kv, &kvl))
+        n++;
+    hmap_iter_done(&it);
+    cr_assert_eq(n, 4);
+    hmap_free(h);
+    hmap_free(h2);
+}
+
+Test(mset, intset_then_hashtable)
+{
+    mset *s = mset_new_for("12", 2);
+    int added;
+    cr_assert_str_eq(mset_encoding(s), "intset");
+    s = mset_add(s, "12", 2, 3, &added);
+    cr_assert_eq(added, 1);
+    s = mset_add(s, "-4", 2, 3, &added);
+    cr_assert_eq(added, 1);
+    s = mset_add(s, "12", 2, 3, &added);
+    cr_assert_eq(added, 0);
+    /* "012" is not the canonical text of an integer: a string member */
+    cr_assert_eq(mset_has(s, "012", 3), 0);
+    mset_iter it;
+    mset_elem e;
+    mset_iter_init(&it, s);
+    cr_assert(mset_iter_next(&it, &e));
+    cr_assert(e.len == 2 && memcmp(e.p, "-4", 2) == 0);
+    mset_iter_done(&it);
+    s = mset_add(s, "7", 1, 3, &added);
+    cr_assert_eq(added, 1);
+    cr_assert_str_eq(mset_encoding(s), "intset");
+    s = mset_add(s, "8", 1, 3, &added); /* fourth member: past the limit */
+    cr_assert_eq(added, 1);
+    cr_assert_str_eq(mset_encoding(s), "hashtable");
+    cr_assert_eq(mset_has(s, "-4", 2), 1);
+    s = mset_add(s, "012", 3, 3, &added);
+    cr_assert_eq(added, 1);
+    cr_assert_eq(mset_len(s), 5);
+    s = mset_remove(s, "12", 2, &added);
+    cr_assert_eq(added, 1);
+    s = mset_remove(s, "12", 2, &added);
+    cr_assert_eq(added, 0);
+    mset *d = mset_dup(s);
+    cr_assert_eq(mset_len(d), 4);
+    for (int i = 0; i < 50; i++) {
+        mset_random(d, &e);
+        cr_assert(mset_has(s, e.p, e.len));
+    }
+    mset_free(s);
+    mset_free(d);
 }
