@@ -1434,7 +1434,7 @@ static void kill_child(void)
     remove_temp_files(A.child_pid);
     if (A.state == AOF_WAIT_REWRITE && A.fd >= 0) {
         /* The temp incr file only made sense with that child. */
-        close(A.fd);
+        bio_submit(JOB_FSYNC_CLOSE, A.fd, NULL); /* after its pending fsync */
         A.fd = -1;
         A.len = 0;
         delete_temp_incr();
@@ -1614,7 +1614,7 @@ static void child_done(int exitcode, int bysignal)
     remove_temp_files(A.child_pid);
     if (!ok && A.state == AOF_WAIT_REWRITE) {
         if (A.fd >= 0)
-            close(A.fd);
+            bio_submit(JOB_FSYNC_CLOSE, A.fd, NULL);
         A.fd = -1;
         A.len = 0;
         delete_temp_incr();
@@ -1668,7 +1668,7 @@ static int rewrite_sync(void)
         /* The base covers everything: go straight to ON. */
         A.state = AOF_ON;
         if (A.fd >= 0) {
-            close(A.fd);
+            bio_submit(JOB_FSYNC_CLOSE, A.fd, NULL);
             A.fd = -1;
             delete_temp_incr();
         }

@@ -320,21 +320,22 @@ static void cmd_exec(client *c)
     arg *orig_argv = c->argv;
     srv.in_exec = 1;
     c->flags |= CLIENT_IN_EXEC;
-    int wrote = 0;
+    /* MULTI is logged lazily, just before the first command of the
+     * transaction that really propagates something (see server.c). */
+    srv.exec_multi_pending = 1;
+    srv.exec_multi_written = 0;
+    srv.exec_dbid = c->db_id;
     for (int i = 0; i < n; i++) {
         queued *q = &m->q[i];
         c->argc = q->argc;
         c->argv = q->argv;
-        if ((q->cmd->flags & CMD_WRITE) && !wrote) {
-            arg ma = {"MULTI", 5};
-            server_propagate(c->db_id, &ma, 1);
-            wrote = 1;
-        }
         call(c, q->cmd);
     }
-    if (wrote) {
+    srv.exec_multi_pending = 0;
+    if (srv.exec_multi_written) {
         arg ea = {"EXEC", 4};
         server_propagate(c->db_id, &ea, 1);
+        srv.exec_multi_written = 0;
     }
     c->flags &= ~CLIENT_IN_EXEC;
     srv.in_exec = 0;

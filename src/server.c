@@ -180,6 +180,13 @@ void server_propagate(int dbid, arg *argv, int argc)
 {
     if (srv.loading)
         return;
+    if (srv.exec_multi_pending) {
+        arg ma = {"MULTI", 5};
+        srv.exec_multi_pending = 0;
+        srv.exec_multi_written = 1;
+        if (propagate_hook)
+            propagate_hook(srv.exec_dbid, &ma, 1);
+    }
     if (propagate_hook)
         propagate_hook(dbid, argv, argc);
 }
@@ -206,7 +213,8 @@ static command *tables[] = {cmd_config_table, cmd_keys_table, cmd_string_table, 
                             cmd_multi_table, cmd_list_table, cmd_pubsub_table,
                             cmd_stream_table, cmd_aof_table, cmd_client_table, cmd_info_table,
                             cmd_command_table, cmd_debug_table, cmd_hash_table,
-                            cmd_set_table, cmd_zset_table, cmd_script_table};
+                            cmd_set_table, cmd_zset_table, cmd_script_table,
+                            cmd_sort_table};
 
 static void cmd_key_view(const void *key, const void **p, size_t *len)
 {

@@ -82,6 +82,10 @@ extern command cmd_hash_table[]; /* cmd/hash.c */
 extern command cmd_set_table[];  /* cmd/set.c */
 extern command cmd_zset_table[]; /* cmd/zset.c */
 extern command cmd_script_table[]; /* cmd/script.c: EVAL*, SCRIPT */
+extern command cmd_sort_table[];   /* cmd/sort.c: SORT, SORT_RO */
+/* COMMAND GETKEYS for SORT / SORT_RO (argv[0] is the command): argv
+ * indexes into pos (room for 2); returns how many. */
+int sort_getkeys(const arg *argv, int argc, int *pos);
 
 #define NUM_DBS_DEFAULT 16
 
@@ -207,6 +211,7 @@ struct server {
     } *prop;
     int nprop, capprop;
     int prop_override;
+    int exec_multi_pending, exec_multi_written, exec_dbid; /* MULTI/EXEC wrapping */
     /* scripting (script.c) */
     long long busy_reply_threshold; /* ms; alias lua-time-limit */
 };

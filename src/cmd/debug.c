@@ -374,7 +374,7 @@ static void memory_usage(client *c)
         reply_null(c);
         return;
     }
-    size_t usage = obj_mem(e->v.val) + ds_alloc_size(e->key) + sizeof(dict_entry);
+    size_t usage = obj_mem(e->v.val) + str_alloc_size(e->key) + sizeof(dict_entry);
     reply_ll(c, (long long)usage);
 }
 

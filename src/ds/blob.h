@@ -70,8 +70,7 @@ static inline void blob_first(const void *blob, const char **p, size_t *len)
 
 static inline void *blob2_new(const void *f, size_t flen, const void *v, size_t vlen)
 {
-    unsigned char *b =
-        ds_malloc(blob_varint_len(flen) + flen + blob_varint_len(vlen) + vlen);
+    unsigned char *b = ds_malloc(blob_varint_len(flen) + flen + blob_varint_len(vlen) + vlen);
     size_t off = blob_varint_put(b, flen);
     if (flen)
         memcpy(b + off, f, flen);

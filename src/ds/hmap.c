@@ -1,10 +1,11 @@
 /* hmap.c - see hmap.h.
  *
- * Invariants: a packed hash holds an even number of entries, strings only,
- * fields distinct; the handle of a dict hash has its low bit set.  A dict hash keys each entry by a blob2 (ds/blob.h)
- * holding the field and its value in one allocation; the dict sees the
- * field as the key and owns the blob; entry values are unused.  Replacing
- * a value swaps the entry's blob for a new one (same field, same hash). */
+ * Invariants: a packed hash holds an even number of entries, strings
+ * only, fields distinct; the handle of a dict hash has its low bit set.
+ * A dict hash keys each entry by a blob2 (ds/blob.h) holding the field
+ * and its value in one allocation; the dict sees the field as the key and
+ * owns the blob; entry values are unused.  Replacing a value swaps the
+ * entry's blob for a new one (same field, same hash). */
 #include "hmap.h"
 
 #include "alloc.h"
@@ -194,8 +195,7 @@ hmap *hmap_set(hmap *h, const char *f, size_t flen, const char *v, size_t vlen,
                const hmap_limits *lim, int *created)
 {
     if (!is_ht(h)) {
-        if (flen <= lim->max_value && vlen <= lim->max_value &&
-            pack_safe_to_add(P(h), flen + vlen))
+        if (flen <= lim->max_value && vlen <= lim->max_value && pack_safe_to_add(P(h), flen + vlen))
             return pack_set(h, f, flen, v, vlen, lim, created);
         h = hmap_convert(h);
     }

@@ -293,7 +293,8 @@ size_t pack_find(const pack *pk, size_t pos, const void *p, size_t len, unsigned
     while (pos && pos < end) {
         ent e;
         decode(pk, pos, &e);
-        if (!is_number_head(e.h) && e.pl == len && (len == 0 || memcmp(pk + pos + e.hl, p, len) == 0))
+        if (!is_number_head(e.h) && e.pl == len &&
+            (len == 0 || memcmp(pk + pos + e.hl, p, len) == 0))
             return pos;
         pos += e.size;
         for (unsigned k = 0; k < skip && pos < end; k++) {

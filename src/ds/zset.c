@@ -691,8 +691,8 @@ static zset *pack_add(zset *z, const char *m, size_t len, double score, int in, 
     return of_pack(pk);
 }
 
-zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
-               double *newscore, const zset_limits *lim)
+zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
+               const zset_limits *lim)
 {
     *out = 0;
     if (isnan(score)) {
@@ -780,8 +780,8 @@ size_t zset_count_score(const zset *z, const zrange_score *r)
     size_t count = 0;
     if (!is_sl(z)) {
         const pack *pk = PK(z);
-        for (size_t pos = zpk_first_score(pk, r);
-             pos && zset_score_lte_max(zpk_score(pk, pos), r); pos = zpk_next(pk, pos))
+        for (size_t pos = zpk_first_score(pk, r); pos && zset_score_lte_max(zpk_score(pk, pos), r);
+             pos = zpk_next(pk, pos))
             count++;
         return count;
     }

@@ -132,8 +132,8 @@ zset *zset_shrink_if_fits(zset *z, size_t maxelelen, size_t totelelen, const zse
  * ZADD_OUT_NAN the score was or would become NaN and nothing changed.
  * *newscore gets the resulting score when the element was added or
  * updated (or left as is by an INCR of 0). */
-zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out,
-               double *newscore, const zset_limits *lim);
+zset *zset_add(zset *z, const char *m, size_t len, double score, int in, int *out, double *newscore,
+               const zset_limits *lim);
 zset *zset_del(zset *z, const char *m, size_t len, int *deleted);
 int zset_score(const zset *z, const char *m, size_t len, double *score); /* 0 found */
 /* 0-based rank, counted from the highest score when rev; -1 if missing. */

@@ -4,7 +4,8 @@ fresh redis-server (the reference, 7.0.15) and a fresh sluice-server, every
 reply compared byte for byte.
 
     diff.py --seeds 1-20 --count 5000 [--jobs 2] [--no-minimise]
-    diff.py --replay repro.json          run a saved (minimised) sequence
+    diff.py --replay repro.json          run a saved sequence (and minimise it
+                                         further unless --no-minimise)
 
 Per seed: start both servers (persistence off) on free ports, ask each for
 COMMAND LIST (commands Sluice lacks are not generated), pick the protocol
@@ -416,6 +417,17 @@ def op_names(op):
     return op[0].encode()
 
 
+GLOBAL_CMDS = {b"MULTI", b"EXEC", b"DISCARD", b"SELECT", b"SWAPDB", b"FLUSHALL", b"FLUSHDB",
+               b"CONFIG", b"WATCH"}
+
+
+def op_args(op):
+    """Every argument of an operation, command names upper-cased."""
+    cmds = [op[2]] if op[0] == "c" else ([op[1]] if op[0] == "block" else list(op[1])) + \
+        list(op[2])
+    return [a.upper() if i == 0 else a for c in cmds for i, a in enumerate(c)]
+
+
 def minimise(pair, ops, flags, fail_idx, budget_s):
     """Delta debugging (ddmin) over the ops before the failing one, then a
     one-by-one pass; the failing op stays last.  A trial counts when some op
@@ -431,10 +443,16 @@ def minimise(pair, ops, flags, fail_idx, budget_s):
         trials[0] += 1
         pair.reset()
         seq = prefix + [target]
-        r = pair.run(seq, flags)
+        r = pair.run(seq, flags, batch=32)
         return r is not None and r[0] >= 0 and op_names(seq[r[0]]) == name
 
     cur = ops[:fail_idx]
+    # First guess: only the operations that name one of the failing
+    # operation's arguments, or that act on whole databases.
+    words = set(op_args(target)) | GLOBAL_CMDS
+    sliced = [op for op in cur if words & set(op_args(op))]
+    if len(sliced) < len(cur) and fails(sliced):
+        cur = sliced
     n = 2
     while len(cur) >= 1 and time.time() < deadline:
         if len(cur) == 1:
@@ -594,6 +612,17 @@ def replay(args):
         if r is None:
             print("replay: %d operations, no mismatch" % len(ops))
             return 0
+        if args.minimise:
+            small, trials = minimise(pair, ops, flags, r[0], args.minimise_budget)
+            pair.reset()
+            r2 = pair.run(small, flags)
+            if r2 is not None:
+                ops, r = small, r2
+                path = args.replay.replace(".json", "") + ".min.json"
+                with open(path, "w") as f:
+                    json.dump(to_json(small[:r[0] + 1], flags, d.get("seed")), f)
+                print("minimised to %d operations (%d trials), saved as %s" %
+                      (r[0] + 1, trials, path))
         print(describe(ops[:r[0] + 1], flags, r[1]))
         return 1
     finally:

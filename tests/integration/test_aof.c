@@ -969,6 +969,63 @@ Test(aof, failed_write_under_always_never_acknowledges)
     rm_dir(d);
 }
 
+/* ---- loading ---- */
+
+Test(aof, clients_get_loading_while_the_aof_loads)
+{
+    char *d = new_dir();
+    mkdir(path_in(d, "appendonlydir"), 0755);
+    FILE *fp = fopen(path_in(d, BASE1), "wb");
+    for (int i = 0; i < 4096; i++)
+        fprintf(fp, "*3\r\n$3\r\nSET\r\n$%d\r\nk%d\r\n$1\r\nv\r\n", i < 10 ? 2 : i < 100 ? 3
+                : i < 1000 ? 4 : 5, i);
+    fclose(fp);
+    const char *m = "file appendonly.aof.1.base.aof seq 1 type b\n";
+    spit(path_in(d, MANIFEST), m, strlen(m));
+    char port[16], logp[300];
+    int p = free_port();
+    snprintf(port, sizeof(port), "%d", p);
+    snprintf(logp, sizeof(logp), "%s/server.log", d);
+    char *argv[] = {(char *)server_bin(), "--port", port, "--bind", "127.0.0.1", "--dir", d,
+                    "--logfile", logp, "--key-load-delay", "500", NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    track(pid, 1);
+    redisContext *c = NULL;
+    for (int i = 0; i < 200 && !c; i++) {
+        c = redisConnect("127.0.0.1", p);
+        if (c && c->err) {
+            redisFree(c);
+            c = NULL;
+            usleep(10000);
+        }
+    }
+    cr_assert(c, "no connection");
+    expect_error(c, "LOADING Redis is loading the dataset in memory", "GET k1");
+    expect_error(c, "LOADING Redis is loading the dataset in memory", "PING");
+    info_expect(c, "persistence", "\r\nloading:1\r\n");
+    info_expect(c, "persistence", "\r\nloading_total_bytes:");
+    for (int i = 0; i < 500; i++) {
+        redisReply *r = cmd(c, "PING");
+        int up = r->type == REDIS_REPLY_STATUS;
+        freeReplyObject(r);
+        if (up)
+            break;
+        usleep(10000);
+    }
+    expect_bulk(c, "v", "GET k4095");
+    info_expect(c, "persistence", "\r\nloading:0\r\n");
+    info_expect(c, "persistence", "\r\nrdb_last_load_keys_loaded:4096\r\n");
+    redisFree(c);
+    track(pid, 0);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    rm_dir(d);
+}
+
 /* ---- config ---- */
 
 Test(aof, persistence_config_params)
