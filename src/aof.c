@@ -2,9 +2,9 @@
  *
  * State machine (A.state):
  *
- *   OFF ──CONFIG SET appendonly yes──> WAIT_REWRITE ──base written──> ON
- *    ^                                      │                          │
- *    └──────────── appendonly no ───────────┴──────────────────────────┘
+ *   OFF --CONFIG SET appendonly yes--> WAIT_REWRITE --base written--> ON
+ *    ^                                      |                           |
+ *    +------------- appendonly no ----------+---------------------------+
  *
  *   OFF           nothing is logged; A.fd == -1.
  *   WAIT_REWRITE  a child writes the first base; meanwhile writes go to
@@ -29,7 +29,16 @@
  *
  * The fsync thread (bio_*) runs fdatasync/close/unlink jobs in FIFO order
  * for everysec, for closing rotated incr files and for deleting history
- * files, so the event loop never waits on the disk for them. */
+ * files, so the event loop never waits on the disk for them.
+ *
+ * Bases are always RESP commands (aof-use-rdb-preamble is accepted and
+ * ignored, so bases are named *.base.aof): strings, lists and streams are
+ * written here, other types through obj_type_ops.aof_rewrite.  Loading
+ * parses files in place from a large buffer and runs each command's
+ * handler directly (no call(): no stats, no propagation), answering other
+ * clients with -LOADING every 1024 commands at start-up.  The AOF directory
+ * is also loaded with `appendonly no` (it is then a snapshot, like a
+ * dump.rdb: SAVE / BGSAVE write it, nothing logs into it). */
 #include "aof.h"
 
 #include "blocked.h"
@@ -467,8 +476,9 @@ static int manifest_write(const char *text, size_t len)
         goto fail;
     }
     if (rename(tmppath, path) != 0) {
-        log_msg(LOG_WARNING, "Error trying to rename the temporary AOF manifest file %s into %s: %s",
-                tmpname, name, strerror(errno));
+        log_msg(LOG_WARNING,
+                "Error trying to rename the temporary AOF manifest file %s into %s: %s", tmpname,
+                name, strerror(errno));
         goto fail;
     }
     if (fsync_dir(srv.appenddirname) == -1) {
@@ -983,8 +993,9 @@ static void flush_lazy(int force)
             return;
         }
         A.delayed_fsync++;
-        log_msg(LOG_NOTICE, "Asynchronous AOF fsync is taking too long (disk is busy?). Writing "
-                "the AOF buffer without waiting for fsync to complete, this may slow down Sluice.");
+        log_msg(LOG_NOTICE, "Asynchronous AOF fsync is taking too long (disk is busy?). "
+                "Writing the AOF buffer without waiting for fsync to complete, this may slow "
+                "down Sluice.");
     }
     A.postponed_start_s = 0;
     ssize_t n = write_all(A.fd, A.buf, A.len);

@@ -777,9 +777,20 @@ static void getkeys(client *c, int with_flags)
         reply_error(c, "Invalid number of arguments specified for command");
         return;
     }
-    key_ref *keys = ds_malloc(sizeof(key_ref) * (size_t)argc);
-    int n = d && d->nks ? keys_by_specs(cmd, d, argv, argc, keys, argc)
+    key_ref *keys = ds_malloc(sizeof(key_ref) * (size_t)(argc + 2));
+    int n;
+    if (strcmp(cmd->fullname, "sort") == 0 || strcmp(cmd->fullname, "sort_ro") == 0) {
+        /* SORT's STORE key is found by parsing, like Redis's sortGetKeys. */
+        int pos[2];
+        n = sort_getkeys(argv, argc, pos);
+        for (int i = 0; i < n; i++) {
+            keys[i].pos = pos[i];
+            keys[i].flags = i ? (KS_OW | 32u) : (KS_RO | 16u); /* OW update / RO access */
+        }
+    } else {
+        n = d && d->nks ? keys_by_specs(cmd, d, argv, argc, keys, argc)
                         : keys_by_range(cmd, argv, argc, keys, argc);
+    }
     if (n <= 0) {
         if (cmd->flags & CMD_NO_MANDATORY_KEYS)
             reply_array(c, 0);

@@ -13,6 +13,7 @@
 #include "../config.h"
 #include "../ds/alloc.h"
 #include "../log.h"
+#include "../script.h"
 
 #include <errno.h>
 #include <math.h>
@@ -319,6 +320,9 @@ static void cmd_debug(client *c)
         debug_sleep(c);
     else if (argc == 3 && arg_eq(sub, "set-active-expire")) {
         srv.active_expire_enabled = arg_atoi(&c->argv[2]);
+        reply_ok(c);
+    } else if (argc == 3 && arg_eq(sub, "set-disable-deny-scripts")) {
+        script_disable_deny = arg_atoi(&c->argv[2]); /* script.h */
         reply_ok(c);
     } else if (argc == 3 && arg_eq(sub, "quicklist-packed-threshold"))
         debug_packed_threshold(c);

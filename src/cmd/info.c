@@ -17,6 +17,7 @@
 #include "../ds/alloc.h"
 #include "../ds/util.h"
 #include "../pubsub.h"
+#include "../script.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -322,12 +323,18 @@ static str sec_memory(str s)
              used, h_used, rss, h_rss, srv.used_memory_peak, h_peak,
              100 * ratio(used, (size_t)srv.used_memory_peak), overhead, dataset,
              100 * ratio(dataset, used), alloc, active, resident, sysmem, h_sys);
-    s = catf(s, "used_memory_lua:0\r\nused_memory_vm_eval:0\r\n"
-                "used_memory_lua_human:0B\r\nused_memory_scripts_eval:0\r\n"
-                "number_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\n"
-                "used_memory_vm_functions:0\r\nused_memory_vm_total:0\r\n"
-                "used_memory_vm_total_human:0B\r\nused_memory_functions:0\r\n"
-                "used_memory_scripts:0\r\nused_memory_scripts_human:0B\r\n");
+    size_t lua = script_vm_memory(), scripts = script_cache_memory();
+    char h_lua[32], h_scripts[32];
+    info_bytes_human(h_lua, sizeof(h_lua), lua);
+    info_bytes_human(h_scripts, sizeof(h_scripts), scripts);
+    s = catf(s, "used_memory_lua:%zu\r\nused_memory_vm_eval:%zu\r\n"
+                "used_memory_lua_human:%s\r\nused_memory_scripts_eval:%zu\r\n"
+                "number_of_cached_scripts:%zu\r\nnumber_of_functions:0\r\n"
+                "number_of_libraries:0\r\n"
+                "used_memory_vm_functions:0\r\nused_memory_vm_total:%zu\r\n"
+                "used_memory_vm_total_human:%s\r\nused_memory_functions:0\r\n"
+                "used_memory_scripts:%zu\r\nused_memory_scripts_human:%s\r\n",
+             lua, lua, h_lua, scripts, script_cached_count(), lua, h_lua, scripts, h_scripts);
     s = catf(s,
              "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
              "allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%zu\r\n"

@@ -30,9 +30,9 @@
 #include "types.h"
 
 typedef struct sort_item {
-    size_t off, len;     /* the element, NUL-terminated in the arena */
+    size_t off, len; /* the element, NUL-terminated in the arena */
     size_t cmp_off, cmp_len;
-    int has_cmp;         /* ALPHA + BY: a weight string was found */
+    int has_cmp; /* ALPHA + BY: a weight string was found */
     double score;
 } sort_item;
 
@@ -351,8 +351,7 @@ static void store_window(client *c, sort_vec *sv, const sort_opts *o, long long 
 }
 
 /* Step 2: the vector for o (may narrow the window start..end to what it loaded). */
-static void load_vector(obj *val, sort_opts *o, sort_vec *sv, long long *start,
-                        long long *end)
+static void load_vector(obj *val, sort_opts *o, sort_vec *sv, long long *start, long long *end)
 {
     long long n = 0;
     if (val)
@@ -473,6 +472,7 @@ int sort_getkeys(const arg *argv, int argc, int *pos)
     return n + store;
 }
 
+/* clang-format off */
 command cmd_sort_table[] = {
     {.name = "sort", .proc = cmd_sort, .arity = -2,
      .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
@@ -492,3 +492,4 @@ command cmd_sort_table[] = {
                    "sorted, complexity is O(N)."},
     {0},
 };
+/* clang-format on */

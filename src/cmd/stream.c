@@ -894,6 +894,11 @@ static int parse_xread(client *c, int xreadgroup, xread_args *x)
         int moreargs = c->argc - i - 1;
         const arg *o = &c->argv[i];
         if (arg_eq(o, "block") && moreargs) {
+            if (c->flags & CLIENT_SCRIPT) { /* blocking makes no sense in a script */
+                reply_errorf(c, "%.*s command is not allowed with BLOCK option from scripts",
+                             (int)c->argv[0].len, c->argv[0].p);
+                return -1;
+            }
             i++;
             if (arg_timeout(c, &c->argv[i], &x->deadline, 0) < 0)
                 return -1;

@@ -389,8 +389,9 @@ void conn_process_input(client *c)
     /* A big buffer is kept and shrunk by the cron (conn_shrink_idle), as
      * Redis does, so a client sending large values does not reallocate it
      * for every command. */
-    if (!(c->flags & CLIENT_BLOCKED))
-        compact(c);
+    /* A blocked client's command was copied out (blocked.c), so its bytes
+     * can go too: a long-blocked worker keeps no query buffer. */
+    compact(c);
 }
 
 void conn_run_argv(client *c, const arg *argv, int argc)
@@ -516,7 +517,7 @@ void conn_check_obuf_limit(client *c)
 void conn_shrink_idle(client *c, long long now_ms)
 {
     size_t avail = c->qcap - c->qlen;
-    int busy = (c->flags & (CLIENT_BLOCKED | CLIENT_PAUSED)) || c->argc;
+    int busy = (c->flags & CLIENT_PAUSED) || c->argc;
     if (c->qbuf && avail > 4096 && !busy) {
         size_t want = 0;
         if (now_ms - c->last_ms > 2000) {

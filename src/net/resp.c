@@ -78,10 +78,13 @@ static void push_arg(resp_parser *p, size_t off, size_t len)
     p->argc++;
 }
 
-/* Find CR of a header line starting at `from`; -1: need more; -2: too long. */
+/* Find CR of a header line starting at `from`; -1: need more; -2: too long.
+ * Like Redis's strchr(), a NUL byte before the CR hides it. */
 static long find_cr(const char *buf, size_t from, size_t len)
 {
     const char *cr = memchr(buf + from, '\r', len - from);
+    if (cr && memchr(buf + from, '\0', (size_t)(cr - (buf + from))))
+        cr = NULL;
     if (!cr)
         return len - from > RESP_INLINE_MAX ? -2 : -1;
     size_t at = (size_t)(cr - buf);
@@ -315,6 +318,11 @@ static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
 static int parse_inline(resp_parser *p, char *buf, size_t len)
 {
     const char *nl = memchr(buf + p->pos, '\n', len - p->pos);
+    /* Redis finds the end of an inline line with strchr(): a NUL byte
+     * before the newline hides it, so the line stays incomplete (until it
+     * is too big).  Same here, reply for reply. */
+    if (nl && memchr(buf + p->pos, '\0', (size_t)(nl - (buf + p->pos))))
+        nl = NULL;
     if (!nl) {
         if (len - p->pos > RESP_INLINE_MAX)
             return fail(p, "Protocol error: too big inline request");

@@ -249,6 +249,30 @@ class Session:
         obs.append(normalise(op[1], tree, raw))
         return obs
 
+    def run_raw(self, op):
+        """A new connection: the bytes, a half-close, everything the server
+        sends until it closes (a protocol error closes at once; otherwise
+        the server sees EOF after the last request).  HELLO replies are
+        masked (server name, version, client id)."""
+        c = Conn(self.port, timeout=5)
+        try:
+            c.send(op[1])
+            c.sock.shutdown(socket.SHUT_WR)
+            out = []
+            while True:
+                try:
+                    raw, tree = c.read()
+                except ConnClosed:
+                    break
+                if tree[0] in "*%" and tree[1] and len(tree[1]) >= 12 and \
+                        tree[1][0][1] == b"server":
+                    raw = b"<HELLO reply>"
+                out.append(raw)
+            rest = bytes(c.buf[c.pos:])
+            return [b"".join(out) + (b"<partial>" + rest if rest else b"")]
+        finally:
+            c.close()
+
     def messages(self, conn):
         """Replies up to the PING sentinel; runs of consecutive pmessages are
         sorted (Redis walks its pattern dict in hash order)."""
@@ -378,8 +402,9 @@ class Pair:
             exp = a.recv_batch(ops[i:j])
             got, err = (None, err) if err else guarded(b.recv_batch, ops[i:j])
         else:
-            f = a.run_block if ops[i][0] == "block" else a.run_pubsub
-            g = b.run_block if ops[i][0] == "block" else b.run_pubsub
+            kind = ops[i][0]
+            f = {"block": a.run_block, "pubsub": a.run_pubsub, "raw": a.run_raw}[kind]
+            g = {"block": b.run_block, "pubsub": b.run_pubsub, "raw": b.run_raw}[kind]
             res = {}
             t = threading.Thread(target=lambda: res.update(got=guarded(g, ops[i])))
             t.start()
@@ -423,6 +448,8 @@ GLOBAL_CMDS = {b"MULTI", b"EXEC", b"DISCARD", b"SELECT", b"SWAPDB", b"FLUSHALL",
 
 def op_args(op):
     """Every argument of an operation, command names upper-cased."""
+    if op[0] == "raw":
+        return op[1].upper().split()
     cmds = [op[2]] if op[0] == "c" else ([op[1]] if op[0] == "block" else list(op[1])) + \
         list(op[2])
     return [a.upper() if i == 0 else a for c in cmds for i, a in enumerate(c)]
@@ -491,6 +518,8 @@ def to_json(ops, flags, seed):
     def jop(op):
         if op[0] == "c":
             return ["c", op[1], [enc(x) for x in op[2]]]
+        if op[0] == "raw":
+            return ["raw", enc(op[1])]
         return [op[0], [enc(x) for x in op[1]] if op[0] == "block" else
                 [[enc(x) for x in s] for s in op[1]], [[enc(x) for x in s] for s in op[2]]]
     return {"seed": seed, "flags": flags, "ops": [jop(o) for o in ops]}
@@ -505,6 +534,8 @@ def from_json(d):
             ops.append(("c", o[1], [dec(x) for x in o[2]]))
         elif o[0] == "block":
             ops.append(("block", [dec(x) for x in o[1]], [[dec(x) for x in s] for s in o[2]]))
+        elif o[0] == "raw":
+            ops.append(("raw", dec(o[1])))
         else:
             ops.append(("pubsub", [[dec(x) for x in s] for s in o[1]],
                         [[dec(x) for x in s] for s in o[2]]))
@@ -534,7 +565,7 @@ def run_seed(args, seed):
     try:
         pair.start()
         flags = seed_flags(seed)
-        gen = Gen(seed, pair.missing, events=flags["events"])
+        gen = Gen(seed, pair.missing, events=flags["events"], focus=args.focus)
         ops = gen.ops(args.count)
         res = pair.run(ops, flags, args.batch)
         if res is not None and res[0] >= 0 and args.batch > 1:
@@ -644,6 +675,9 @@ def main():
     ap.add_argument("--out", default=os.environ.get("DIFF_OUT", "/tmp/sluice-diff"))
     ap.add_argument("--no-minimise", dest="minimise", action="store_false")
     ap.add_argument("--minimise-budget", type=float, default=120.0, help="seconds per seed")
+    ap.add_argument("--focus", type=lambda s: tuple(s.split(",")), default=(),
+                    help="families to generate 20x more often: string,list,stream,hash,"
+                    "set,zset,keys,multi,block,pubsub,aux,raw,misc")
     ap.add_argument("--replay")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args()

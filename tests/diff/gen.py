@@ -11,6 +11,9 @@ TIME fixed in the past or the future).  An operation is one of
                                replied), each b runs on conn 2 (db 0, like 1);
                                with b's, a has no timeout and the runner ends
                                with CLIENT UNBLOCK <conn 1>
+    ("raw", bytes)             a new connection sends these bytes (valid and
+                               malformed requests, inline and multibulk),
+                               half-closes, and reads until the server closes
     ("pubsub", [s, ...], [p, ...])
                                conn 1 runs the (P|S)SUBSCRIBE commands s, conn 0
                                runs p (PUBLISH...), then conn 1 reads what
@@ -69,7 +72,7 @@ def b(x):
 
 
 class Gen:
-    def __init__(self, seed, missing, events=False):
+    def __init__(self, seed, missing, events=False, focus=()):
         self.r = random.Random(seed)
         self.missing = missing
         self.events = events
@@ -87,10 +90,12 @@ class Gen:
             (3, "multi", self.g_multi),
             (2, "block", self.g_block),
             (2, "pubsub", self.g_pubsub),
+            (1, "raw", self.g_raw),
             (2, "aux", self.g_aux),
             (1, "misc", self.g_misc),
         ]
-        self.families = [f for f in self.families if self._family_ok(f[1])]
+        self.families = [(w * 20 if name in focus else w, name, f)
+                         for w, name, f in self.families if self._family_ok(name)]
         self.total_w = sum(f[0] for f in self.families)
 
     # ---- helpers ---------------------------------------------------------
@@ -101,7 +106,8 @@ class Gen:
     def _family_ok(self, fam):
         need = {"string": "set", "list": "lpush", "stream": "xadd", "hash": "hset",
                 "set": "sadd", "zset": "zadd", "keys": "del", "multi": "multi",
-                "block": "blpop", "pubsub": "publish", "aux": "set", "misc": "ping"}
+                "block": "blpop", "pubsub": "publish", "aux": "set", "misc": "ping",
+                "raw": "ping"}
         return self.has(need[fam])
 
     def ch(self, seq):
@@ -194,7 +200,7 @@ class Gen:
             x -= w
             if x < 0:
                 break
-        if self.in_multi and name in ("block", "pubsub", "multi", "aux"):
+        if self.in_multi and name in ("block", "pubsub", "multi", "aux", "raw"):
             name, f = "string", self.g_string
         self.no_mutate = False
         op = f()
@@ -968,6 +974,67 @@ class Gen:
                 pubs.append([b"PUBSUB", b"CHANNELS", self.ch(PATTERNS)])
         return ("pubsub", subs, pubs)
 
+    def raw_piece(self):
+        """One request, well formed or not."""
+        x = self.r.randint(0, 21)
+        mb = lambda *a: b"*%d\r\n" % len(a) + b"".join(b"$%d\r\n%s\r\n" % (len(v), v)
+                                                    for v in a)
+        k = self.ch(STR_KEYS)
+        if x <= 3:
+            return mb(*self.ch([[b"PING"], [b"ECHO", self.val()], [b"SET", k, self.val()],
+                                [b"GET", k], [b"INCR", k], [b"APPEND", k, self.val()]]))
+        if x <= 6:
+            return self.ch([b"PING", b"ECHO hello", b"SET %s v" % k, b"GET " + k,
+                            b"ECHO \"a\\x41\\n b\"", b"ECHO 'it\\'s'", b"ECHO \"\\xZZ\"",
+                            b"  PING  ", b"ECHO a\tb", b"ECHO \"\"", b"ECHO ''",
+                            b"ECHO a\\nb", b"ECHO \"a\"b", b"ECHO 'a'b", b"ECHO \"abc",
+                            b"ECHO 'abc", b"ECHO \"\\\"\"", b"ECHO \"a\" \"b\"",
+                            b"\x00PING", b"ECHO \x00x", b"ECHO a\vb c\fd"]) + \
+                self.ch([b"\r\n", b"\n", b"\r\n", b"\r\r\n"])
+        if x == 7:
+            return self.ch([b"\r\n", b"\n", b"*0\r\n", b"*-1\r\n", b"*-5\r\n", b" \r\n"])
+        if x == 8:
+            return self.ch([b"*abc\r\n", b"*1x\r\n", b"*\r\n", b"*+1\r\n$4\r\nPING\r\n",
+                            b"*01\r\n$4\r\nPING\r\n", b"* 1\r\n", b"*2147483648\r\n",
+                            b"*9223372036854775808\r\n", b"*1\r\n$4\r\nPING\r\n*1\r\n"])
+        if x == 9:
+            return self.ch([b"*1\r\n$-1\r\n", b"*1\r\n$abc\r\n", b"*1\r\n$\r\n",
+                            b"*1\r\n$536870913\r\n", b"*1\r\n$2147483648\r\n",
+                            b"*1\r\n$9223372036854775808\r\n", b"*1\r\n$04\r\nPING\r\n",
+                            b"*1\r\n$+4\r\nPING\r\n", b"*1\r\n$ 4\r\nPING\r\n"])
+        if x == 10:
+            return self.ch([b"*1\r\n:4\r\n", b"*2\r\n$4\r\nECHO\r\n+hi\r\n",
+                            b"*1\r\n*1\r\n", b"*2\r\n$4\r\nECHO\r\nhello\r\n"])
+        if x == 11:
+            return self.ch([b"*1\r\n$4\r\nPINGxx", b"*1\r\n$4\r\nPIN\r\n\r\n",
+                            b"*2\r\n$4\r\nECHO\r\n$3\r\nabcde\r\n",
+                            b"*1\r\n$4\r\nPING\n\n"])
+        if x == 12:
+            return b"*%d\r\n" % self.r.randint(2, 3) + b"$4\r\nECHO\r\n"  # incomplete
+        if x == 13:
+            return self.ch([b"NOSUCH a b\r\n", b"nosuch\r\n", mb(b"NOSUCH", b"x" * 200),
+                            mb(b"GET"), mb(b"GET", b"a", b"b"), b"GET\r\n"])
+        if x == 14:
+            return self.ch([b"QUIT\r\n", mb(b"QUIT"), b"quit extra\r\n"])
+        if x == 15:
+            return self.ch([mb(b"MULTI"), mb(b"EXEC"), b"MULTI\r\n", b"EXEC\r\n",
+                            b"DISCARD\r\n"])
+        if x == 16:
+            return mb(b"ECHO", self.val())
+        if x == 17:
+            return self.ch([b"PING\r\n" * 3, mb(b"PING") * 3])
+        if x == 18:
+            return b"ECHO " + b"x" * self.r.randint(1000, 5000) + b"\r\n"
+        if x == 19:
+            return bytes(self.r.randint(0, 255) for _ in range(self.r.randint(1, 12)))
+        if x == 20:
+            return self.ch([mb(b"HELLO", b"3"), mb(b"HELLO", b"2"), mb(b"HELLO", b"4"),
+                            mb(b"CLIENT", b"SETNAME", b"x")]) if self.p(0.2) else mb(b"PING")
+        return b"SET " + k + b" \"quoted value\" \r\n"
+
+    def g_raw(self):
+        return ("raw", b"".join(self.raw_piece() for _ in range(self.r.randint(1, 5))))
+
     def g_misc(self):
         r = self.r.randint(0, 9)
         if r == 0:
@@ -994,7 +1061,7 @@ class Gen:
 
 
 def op_count(op):
-    if op[0] == "c":
+    if op[0] in ("c", "raw"):
         return 1
     if op[0] == "block":
         return 1 + len(op[2])
@@ -1015,6 +1082,8 @@ def op_text(op):
         return " ".join(q(a) for a in args)
     if op[0] == "c":
         return "[conn%d] %s" % (op[1], line(op[2]))
+    if op[0] == "raw":
+        return "[new connection, raw bytes then half-close] %r" % op[1]
     if op[0] == "block":
         s = "[conn1, blocks] %s" % line(op[1])
         for x in op[2]:

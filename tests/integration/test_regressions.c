@@ -1,0 +1,89 @@
+/* test_regressions.c - one test per bug the differential tester
+ * (tests/diff) or the fuzzers (tests/fuzz) found and that was fixed, named
+ * after what it was.  Each asserts Redis 7.0.15's exact bytes. */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static srv_handle *s;
+static void setup(void)
+{
+    s = srv_start(NULL);
+}
+static void teardown(void)
+{
+    srv_stop(s);
+}
+
+TestSuite(regressions, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Redis finds the end of an inline request with strchr(), so a NUL byte
+ * before the newline hides it: no reply, the line just grows, and past
+ * 64 KiB the client gets "too big inline request" and is closed.  Sluice
+ * used to answer "ECHO \0x" with "\0x" (diff seed 3, raw operation). */
+Test(regressions, inline_nul_hides_the_newline)
+{
+    char in[256];
+    int fd = srv_raw_connect(s);
+    static const char req[] = "ECHO \0x\r\nPING\r\n";
+    size_t n = raw_send_recv(fd, req, sizeof(req) - 1, in, sizeof(in), 300);
+    cr_assert_eq(n, 0, "got %zu bytes of reply, expected none", n);
+
+    size_t big = 70000;
+    char *junk = malloc(big);
+    cr_assert(junk);
+    memset(junk, 'a', big);
+    n = raw_send_recv(fd, junk, big, in, sizeof(in) - 1, 3000);
+    free(junk);
+    in[n] = '\0';
+    cr_assert_str_eq(in, "-ERR Protocol error: too big inline request\r\n");
+    close(fd);
+
+    /* A NUL inside a multibulk argument is just a byte. */
+    fd = srv_raw_connect(s);
+    static const char mb[] = "*2\r\n$4\r\nECHO\r\n$3\r\na\0b\r\n";
+    n = raw_send_recv(fd, mb, sizeof(mb) - 1, in, sizeof(in), 1000);
+    cr_assert_eq(n, 9);
+    cr_assert(memcmp(in, "$3\r\na\0b\r\n", 9) == 0);
+    close(fd);
+
+    /* Only that client was affected. */
+    redisContext *c = srv_connect(s);
+    expect_status(c, "PONG", "PING");
+    redisFree(c);
+}
+
+/* The same for the "*count" and "$len" header lines, whose CR Redis finds
+ * with strchr(): "*1\r\n\0abc\r\n" waits for more instead of failing with
+ * "expected '$'" (diff seed 2002, raw operation), and past 64 KiB it is
+ * "too big bulk count string". */
+Test(regressions, header_nul_hides_the_cr)
+{
+    char in[256];
+    int fd = srv_raw_connect(s);
+    static const char req[] = "*1\r\n\0abc\r\n";
+    size_t n = raw_send_recv(fd, req, sizeof(req) - 1, in, sizeof(in), 300);
+    cr_assert_eq(n, 0, "got %zu bytes of reply, expected none", n);
+    size_t big = 70000;
+    char *junk = malloc(big);
+    cr_assert(junk);
+    memset(junk, 'a', big);
+    n = raw_send_recv(fd, junk, big, in, sizeof(in) - 1, 3000);
+    in[n] = '\0';
+    cr_assert_str_eq(in, "-ERR Protocol error: too big bulk count string\r\n");
+    close(fd);
+
+    fd = srv_raw_connect(s);
+    static const char count[] = "*1\0\r\n";
+    n = raw_send_recv(fd, count, sizeof(count) - 1, in, sizeof(in), 300);
+    cr_assert_eq(n, 0, "got %zu bytes of reply, expected none", n);
+    n = raw_send_recv(fd, junk, big, in, sizeof(in) - 1, 3000);
+    free(junk);
+    in[n] = '\0';
+    cr_assert_str_eq(in, "-ERR Protocol error: too big mbulk count string\r\n");
+    close(fd);
+}
