@@ -102,7 +102,7 @@ FUZZ_COMMON = tests/fuzz/exit_trap.c
 FUZZ_OBJ = $(filter-out $(BUILD)/src/main.o,$(SRV_OBJ))
 FUZZ_LD = -Wl,--wrap=exit -Wl,--wrap=chdir $(LUA_LIBS) -lm -lpthread -ldl
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -MMD -MP -fno-omit-frame-pointer \
-	-fsanitize=fuzzer-no-link,address,undefined
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 SEEDS ?= 1-200
 COUNT ?= 5000
 JOBS ?= 2

@@ -48,6 +48,7 @@
 #include "ds/util.h"
 #include "log.h"
 #include "multi.h"
+#include "script.h"
 #include "server.h"
 
 #include <ctype.h>
@@ -546,7 +547,8 @@ static void manifest_incr_to_history(manifest *m, int keep_last)
         list_push(&m->hist, m->incr.v[i].name, m->incr.v[i].seq, 'h', 1);
         ds_free(m->incr.v[i].name);
     }
-    memmove(m->incr.v, m->incr.v + moving, sizeof(aof_file) * (size_t)keep);
+    if (keep)
+        memmove(m->incr.v, m->incr.v + moving, sizeof(aof_file));
     m->incr.n = keep;
     m->dirty = 1;
 }
@@ -731,7 +733,7 @@ static void manifest_load_from_disk(void)
 /* Delete history files (in the background) and forget them. */
 static int delete_history_files(void)
 {
-    if (!A.man || !A.man->hist.n)
+    if (!A.man || !A.man->hist.n || aof_cfg.disable_auto_gc)
         return 0;
     for (int i = 0; i < A.man->hist.n; i++) {
         char path[1024];
@@ -1361,6 +1363,16 @@ static int rewrite_db(aof_writer *w, db *d)
     return w->err ? -1 : 0;
 }
 
+/* Functions first, as Redis does: one FUNCTION LOAD per library. */
+static void rewrite_function(const char *code, size_t len, void *ud)
+{
+    aof_writer *w = ud;
+    aof_rw_array(w, 3);
+    aof_rw_bulk(w, "FUNCTION", 8);
+    aof_rw_bulk(w, "LOAD", 4);
+    aof_rw_bulk(w, code, len);
+}
+
 static int rewrite_dataset(aof_writer *w)
 {
     if (aof_cfg.timestamp_enabled) {
@@ -1368,6 +1380,7 @@ static int rewrite_dataset(aof_writer *w)
         int n = snprintf(line, sizeof(line), "#TS:%lld\r\n", (long long)time(NULL));
         rw_raw(w, line, (size_t)n);
     }
+    function_foreach(rewrite_function, w);
     for (int i = 0; i < srv.dbnum && !w->err; i++) {
         if (db_size(&srv.dbs[i]) == 0)
             continue;
@@ -1422,13 +1435,19 @@ static void remove_temp_files(pid_t pid)
     bio_submit(JOB_UNLINK, -1, fg);
 }
 
+/* The temp incr file gets a private name first: a new rewrite may create
+ * the temp file again before the background unlink runs. */
 static void delete_temp_incr(void)
 {
-    char name[512], path[1024];
+    static unsigned n;
+    char name[512], path[1024], gone[1100];
     temp_incr_name(name, sizeof(name));
     aof_path(path, sizeof(path), name);
+    snprintf(gone, sizeof(gone), "%s.%d.%u.deleted", path, (int)getpid(), n++);
+    if (rename(path, gone) == -1)
+        return;
     log_msg(LOG_NOTICE, "Removing the temp incr aof file %s in the background", name);
-    bio_submit(JOB_UNLINK, -1, path);
+    bio_submit(JOB_UNLINK, -1, gone);
 }
 
 /* ---- rewrite: the child ---- */
@@ -1603,10 +1622,10 @@ static void child_done(int exitcode, int bysignal)
         log_msg(LOG_WARNING, "Background AOF rewrite terminated by signal %d", bysignal);
     }
     int killed = bysignal == SIGUSR1;
-    if (ok) {
+    if (type == CHILD_REWRITE && ok) {
         A.last_rewrite_ok = 1;
         A.rewrite_failures_in_row = 0;
-    } else if (!killed) {
+    } else if (type == CHILD_REWRITE && !killed) {
         rewrite_failed();
     }
     if (type == CHILD_BGSAVE) {
@@ -2209,6 +2228,12 @@ static void open_at_startup(void)
 
 void aof_load_at_startup(void)
 {
+    if (A.fd >= 0) { /* called again (fuzzing): start from scratch */
+        close(A.fd);
+        A.fd = -1;
+    }
+    A.len = 0;
+    A.selected_db = -1;
     manifest_load_from_disk();
     upgrade_old_style();
     A.state = srv.aof_enabled ? AOF_ON : AOF_OFF;
@@ -2302,6 +2327,12 @@ void aof_config_apply(void)
     } else if (!srv.aof_enabled && A.state != AOF_OFF) {
         stop_aof();
     }
+}
+
+void aof_gc_apply(void)
+{
+    if (A.inited >= 2)
+        delete_history_files();
 }
 
 /* ---- cron ---- */
@@ -2509,11 +2540,13 @@ str aof_info_append(str s, int part)
 
 /* ---- DEBUG RELOAD / LOADAOF ---- */
 
+/* Like Redis's emptyData(): every db and the functions (the AOF has them). */
 static void empty_data(void)
 {
     for (int i = 0; i < srv.dbnum; i++)
         db_flush(&srv.dbs[i]);
     signal_flushed_db(-1);
+    function_flush();
 }
 
 static int reload_loaded_ok(int r)
@@ -2533,6 +2566,7 @@ int aof_debug_reload(client *c, int flush, int save)
     if (!reload_loaded_ok(r))
         exit(1);
     log_msg(LOG_WARNING, "DB reloaded by DEBUG RELOAD");
+    srv.dirty_before_bgsave = srv.dirty; /* loading changes nothing to save */
     propagate_suppress();
     return 0;
 }
@@ -2549,6 +2583,7 @@ int aof_debug_loadaof(client *c)
     if (!reload_loaded_ok(r))
         exit(1);
     log_msg(LOG_WARNING, "Append Only File loaded by DEBUG LOADAOF");
+    srv.dirty_before_bgsave = srv.dirty;
     propagate_suppress();
     return 0;
 }

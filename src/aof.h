@@ -35,6 +35,7 @@ struct aof_config {
     int timestamp_enabled;      /* aof-timestamp-enabled: "#TS:" lines */
     int rewrite_incremental_fsync; /* fsync the new base every 4 MiB */
     int no_fsync_on_rewrite;    /* no-appendfsync-on-rewrite */
+    int disable_auto_gc;        /* aof-disable-auto-gc: keep history files */
     long long key_save_delay;   /* rdb-key-save-delay: µs slept per key by
                                    the rewrite child (tests) */
     long long key_load_delay;   /* key-load-delay: µs slept per loaded
@@ -49,6 +50,9 @@ void aof_init(void);
 void aof_load_at_startup(void);
 /* config.c `.apply` for appendonly / appendfsync: start or stop logging. */
 void aof_config_apply(void);
+/* config.c `.apply` for aof-disable-auto-gc: deletes history files when
+ * garbage collection is switched back on. */
+void aof_gc_apply(void);
 
 /* NULL when writes may proceed; otherwise Redis's "-MISCONF Errors
  * writing to the AOF file: <strerror>" (static storage). */

@@ -445,6 +445,8 @@ static param params[] = {
      .ptr = &aof_cfg.rewrite_incremental_fsync, .def = "yes"},
     {.name = "no-appendfsync-on-rewrite", .kind = K_BOOL, .ptr = &aof_cfg.no_fsync_on_rewrite,
      .def = "no"},
+    {.name = "aof-disable-auto-gc", .kind = K_BOOL, .ptr = &aof_cfg.disable_auto_gc,
+     .def = "no", .apply = aof_gc_apply},
     {.name = "rdb-key-save-delay", .kind = K_LL, .ptr = &aof_cfg.key_save_delay,
      .min = INT32_MIN, .max = INT32_MAX, .def = "0", .flags = F_HIDDEN},
     {.name = "key-load-delay", .kind = K_LL, .ptr = &aof_cfg.key_load_delay, .min = INT32_MIN,
@@ -623,7 +625,7 @@ static int parse_value(param *p, const char *v, const char **err)
     case K_SPECIAL:
         return p->set(p, v, err);
     case K_COMPAT:
-        snprintf(p->compat_val, sizeof(p->compat_val), "%s", v);
+        snprintf(p->compat_val, sizeof(p->compat_val), "%.127s", v);
         return 0;
     }
     return -1;
@@ -785,7 +787,7 @@ static void load_text(const char *text, const char *origin)
         const char *err = NULL;
         if (p->set == set_obuf) {
             /* needs the net: remember as a compat line, applied after init */
-            snprintf(p->compat_val, sizeof(p->compat_val), "%s", value);
+            snprintf(p->compat_val, sizeof(p->compat_val), "%.127s", value);
             continue;
         }
         if (parse_value(p, value, &err) < 0)

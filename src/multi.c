@@ -322,6 +322,7 @@ static void cmd_exec(client *c)
     c->flags |= CLIENT_IN_EXEC;
     /* MULTI is logged lazily, just before the first command of the
      * transaction that really propagates something (see server.c). */
+    propagate_suppress(); /* EXEC logs itself below, only if needed */
     srv.exec_multi_pending = 1;
     srv.exec_multi_written = 0;
     srv.exec_dbid = c->db_id;

@@ -7,7 +7,8 @@
  * readonly table".  The libraries (string, table, math, cjson, struct,
  * cmsgpack, bit, coroutine, redis) are read-only proxies too.  KEYS and
  * ARGV are stored into G before each run.  Compiled scripts are kept as
- * registry references, named in `E.scripts` by SHA.
+ * registry references, named in `E.scripts` by SHA; `E.bodies` finds the
+ * same entries by body, so a repeated EVAL needs no SHA1.
  *
  * A run (struct run R) exists while a script executes; R.active is the
  * "script running" state.  Its flags record read-only mode, whether a write
@@ -16,12 +17,9 @@
  * blocks) and the AOF propagation hook is swapped for a collector, so the
  * commands the script ran are logged together at the end.
  *
- * Conversions follow Redis 7.0: RESP -> Lua in resp_to_lua (status ->
- * {ok=}, error -> {err=}, nil bulk/array -> false, RESP3 null -> nil, map ->
- * {map=}, set -> {set=}, double -> {double=}, ...), Lua -> RESP in
- * lua_to_reply (numbers truncated to integers, true -> 1, false -> nil,
- * tables -> arrays up to the first nil, {ok=}, {err=} ...). */
-#include "script.h"
+ * The conversions between RESP and Lua are in script_conv.c, FUNCTION and
+ * FCALL in function.c (script_int.h is what the three share). */
+#include "script_int.h"
 
 #include "aof.h"
 #include "ds/alloc.h"
@@ -45,14 +43,6 @@
 
 int script_disable_deny;
 
-/* shebang flags (#!lua flags=...) */
-#define SF_NO_WRITES (1u << 0)
-#define SF_ALLOW_OOM (1u << 1)
-#define SF_ALLOW_STALE (1u << 2)
-#define SF_NO_CLUSTER (1u << 3)
-#define SF_ALLOW_CROSS_SLOT (1u << 4)
-#define SF_COMPAT (1u << 5) /* no shebang: EVAL as before 7.0 */
-
 /* run flags */
 #define RUN_RO (1u << 0)
 #define RUN_ALLOW_OOM (1u << 1)
@@ -66,6 +56,7 @@ int script_disable_deny;
 #define REPL_REPLICA 2
 
 typedef struct cached {
+    char sha[41];
     str body;
     unsigned flags;
     int ref; /* registry reference of the compiled function */
@@ -75,7 +66,8 @@ static struct {
     lua_State *L;
     int g_ref;  /* registry reference of the real globals table */
     client *lc; /* the fake client scripts run commands as */
-    dict *scripts;
+    dict *scripts; /* sha -> cached* (owned) */
+    dict *bodies;  /* body -> the same cached* */
     size_t body_mem;
     long runs;
 } E;
@@ -87,8 +79,9 @@ typedef struct logged {
 
 static struct run {
     int active;
+    int is_eval;      /* EVAL (1) or FCALL (0): names the kill command */
     client *caller;
-    char sha[41];
+    const char *name; /* the script's SHA or the function's name */
     uint64_t start_us;
     unsigned flags;
     int repl;
@@ -100,15 +93,17 @@ static struct run {
 
 /* ---- helpers ---- */
 
+/* Lua's heap is not counted in used_memory (as in Redis: INFO shows it as
+ * used_memory_lua, and it never causes evictions). */
 static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     (void)ud;
     (void)osize;
     if (nsize == 0) {
-        ds_free(ptr);
+        free(ptr);
         return NULL;
     }
-    return ds_realloc(ptr, nsize);
+    return realloc(ptr, nsize);
 }
 
 static int lua_panic_handler(lua_State *L)
@@ -120,7 +115,7 @@ static int lua_panic_handler(lua_State *L)
 
 /* Push {err="CODE msg"} built like Redis: "-CODE msg" keeps its code, any
  * other message gets "ERR"; \r and \n at the ends are trimmed. */
-static void push_error_len(lua_State *L, const char *s, size_t len)
+void script_push_error_len(lua_State *L, const char *s, size_t len)
 {
     const char *code = "ERR", *msg = s;
     size_t codelen = 3, msglen = len;
@@ -152,466 +147,30 @@ static void push_error_len(lua_State *L, const char *s, size_t len)
     lua_rawset(L, -3);
 }
 
-static void push_error(lua_State *L, const char *s)
+void script_push_error(lua_State *L, const char *s)
 {
-    push_error_len(L, s, strlen(s));
+    script_push_error_len(L, s, strlen(s));
 }
 
 /* Mark the error table at the top: its stats were counted already. */
-static void mark_counted(lua_State *L)
+void script_mark_counted(lua_State *L)
 {
     lua_pushliteral(L, "ignore_error_stats_update");
     lua_pushboolean(L, 1);
     lua_rawset(L, -3);
 }
 
-static int raise_error(lua_State *L, const char *s)
+int script_raise_error(lua_State *L, const char *s)
 {
-    push_error(L, s);
+    script_push_error(L, s);
     return lua_error(L);
 }
 
+
 static void push_real_globals(lua_State *L)
 {
-    lua_rawgeti(L, LUA_REGISTRYINDEX, E.g_ref);
-}
-
-/* ---- RESP -> Lua ---- */
-
-typedef struct rcur {
-    const char *p, *end;
-} rcur;
-
-static const char *line_end(rcur *c)
-{
-    const char *e = c->p;
-    while (e + 1 < c->end && !(e[0] == '\r' && e[1] == '\n'))
-        e++;
-    return e;
-}
-
-static long long parse_ll(const char *p, const char *e)
-{
-    long long v = 0;
-    int neg = 0;
-    if (p < e && *p == '-') {
-        neg = 1;
-        p++;
-    }
-    while (p < e && *p >= '0' && *p <= '9')
-        v = v * 10 + (*p++ - '0');
-    return neg ? -v : v;
-}
-
-static void resp_to_lua(lua_State *L, rcur *c, int push);
-
-static void push_tagged(lua_State *L, const char *tag)
-{
-    /* {tag = <top>} */
-    lua_newtable(L);
-    lua_pushstring(L, tag);
-    lua_pushvalue(L, -3);
-    lua_rawset(L, -3);
-    lua_remove(L, -2);
-}
-
-static void resp_aggregate(lua_State *L, rcur *c, int type, long long n, int push)
-{
-    if (type == '*' || type == '>') {
-        if (push)
-            lua_createtable(L, n > 0 && n < 1 << 20 ? (int)n : 0, 0);
-        for (long long i = 0; i < n; i++) {
-            resp_to_lua(L, c, push);
-            if (push)
-                lua_rawseti(L, -2, (int)(i + 1));
-        }
-        return;
-    }
-    if (type == '|') { /* attribute: skipped, the real reply follows */
-        for (long long i = 0; i < 2 * n; i++)
-            resp_to_lua(L, c, 0);
-        resp_to_lua(L, c, push);
-        return;
-    }
-    if (push)
-        lua_newtable(L);
-    for (long long i = 0; i < n; i++) {
-        resp_to_lua(L, c, push);
-        if (type == '%')
-            resp_to_lua(L, c, push);
-        else if (push)
-            lua_pushboolean(L, 1);
-        if (push) {
-            if (lua_isnil(L, -2))
-                lua_pop(L, 2);
-            else
-                lua_rawset(L, -3);
-        }
-    }
-    if (push)
-        push_tagged(L, type == '%' ? "map" : "set");
-}
-
-/* Convert one reply at c (Sluice's own output, so well formed) and push
- * it (or skip it when !push). */
-static void resp_to_lua(lua_State *L, rcur *c, int push)
-{
-    if (c->p >= c->end) {
-        if (push)
-            lua_pushnil(L);
-        return;
-    }
-    if (push)
-        luaL_checkstack(L, 4, "lua stack limit reach when parsing redis.call reply");
-    int type = *c->p++;
-    const char *e = line_end(c);
-    const char *s = c->p;
-    size_t len = (size_t)(e - s);
-    c->p = e + 2 <= c->end ? e + 2 : c->end;
-    switch (type) {
-    case '+':
-        if (push) {
-            lua_pushlstring(L, s, len);
-            push_tagged(L, "ok");
-        }
-        return;
-    case '-':
-        if (push) {
-            push_error_len(L, s - 1, len + 1);
-            mark_counted(L);
-        }
-        return;
-    case ':':
-        if (push)
-            lua_pushnumber(L, (lua_Number)parse_ll(s, e));
-        return;
-    case '_':
-        if (push)
-            lua_pushnil(L);
-        return;
-    case '#':
-        if (push)
-            lua_pushboolean(L, len && s[0] == 't');
-        return;
-    case ',':
-        if (push) {
-            char tmp[128];
-            size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
-            memcpy(tmp, s, n);
-            tmp[n] = '\0';
-            lua_pushnumber(L, strtod(tmp, NULL));
-            push_tagged(L, "double");
-        }
-        return;
-    case '(':
-        if (push) {
-            lua_pushlstring(L, s, len);
-            push_tagged(L, "big_number");
-        }
-        return;
-    case '$':
-    case '=': {
-        long long n = parse_ll(s, e);
-        if (n < 0) {
-            if (push)
-                lua_pushboolean(L, 0);
-            return;
-        }
-        const char *b = c->p;
-        if ((long long)(c->end - b) < n)
-            n = c->end - b;
-        c->p = b + n + 2 <= c->end ? b + n + 2 : c->end;
-        if (!push)
-            return;
-        if (type == '$' || n < 4) {
-            lua_pushlstring(L, b, (size_t)n);
-            return;
-        }
-        lua_newtable(L);
-        lua_pushliteral(L, "string");
-        lua_pushlstring(L, b + 4, (size_t)n - 4);
-        lua_rawset(L, -3);
-        lua_pushliteral(L, "format");
-        lua_pushlstring(L, b, 3);
-        lua_rawset(L, -3);
-        push_tagged(L, "verbatim_string");
-        return;
-    }
-    case '*':
-    case '%':
-    case '~':
-    case '|':
-    case '>': {
-        long long n = parse_ll(s, e);
-        if (n < 0) {
-            if (push)
-                lua_pushboolean(L, 0);
-            return;
-        }
-        resp_aggregate(L, c, type, n, push);
-        return;
-    }
-    default:
-        if (push)
-            lua_pushnil(L);
-    }
-}
-
-/* ---- the fake client's replies ---- */
-
-static char *scratch;
-static size_t scratch_cap;
-
-/* The reply bytes the last command left in lc, as one buffer; lc is left
- * empty (the bytes stay readable until the next command runs). */
-static const char *take_reply(client *lc, size_t *len)
-{
-    if (!lc->rhead) {
-        *len = lc->bufpos;
-        lc->bufpos = 0;
-        return lc->buf ? lc->buf : "";
-    }
-    size_t total = lc->bufpos;
-    for (reply_block *b = lc->rhead; b; b = b->next)
-        total += b->used;
-    if (total > scratch_cap) {
-        scratch_cap = total;
-        scratch = ds_realloc(scratch, scratch_cap);
-    }
-    memcpy(scratch, lc->buf, lc->bufpos);
-    size_t off = lc->bufpos;
-    reply_block *b = lc->rhead;
-    while (b) {
-        reply_block *next = b->next;
-        memcpy(scratch + off, b->is_ref ? b->shared->buf : b->buf, b->used);
-        off += b->used;
-        if (b->is_ref)
-            reply_shared_release(b->shared);
-        ds_free(b);
-        b = next;
-    }
-    lc->rhead = lc->rtail = NULL;
-    lc->reply_bytes = 0;
-    lc->bufpos = 0;
-    *len = total;
-    return scratch;
-}
-
-/* ---- Lua -> RESP ---- */
-
-/* An error reply whose stats were counted already (a redis.call error
- * re-raised): written without the error hook, but the command still
- * counts as failed. */
-static void reply_error_counted(client *c, const char *msg, size_t len)
-{
-    str s = str_new("-", 1);
-    s = str_cat(s, msg, len);
-    for (size_t i = 1; i < str_len(s); i++)
-        if (s[i] == '\r' || s[i] == '\n')
-            s[i] = ' ';
-    s = str_cat(s, "\r\n", 2);
-    reply_raw(c, s, str_len(s));
-    str_free(s);
-    if (c->cmd)
-        ((command *)c->cmd)->failed_calls++;
-}
-
-/* Field f of the table at the top, as a string (NULL if not a string). */
-static const char *raw_string_field(lua_State *L, const char *f, size_t *len)
-{
-    lua_pushstring(L, f);
-    lua_rawget(L, -2);
-    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, len) : NULL;
-    lua_pop(L, 1); /* the string stays alive in the table */
-    return s;
-}
-
-static int raw_bool_field(lua_State *L, const char *f)
-{
-    lua_pushstring(L, f);
-    lua_rawget(L, -2);
-    int b = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return b;
-}
-
-static void lua_to_reply(client *c, lua_State *L, int script_resp);
-
-static void reply_from_error_table(client *c, lua_State *L)
-{
-    size_t len = 0;
-    const char *msg = raw_string_field(L, "err", &len);
-    str s = str_new("-", 1);
-    s = str_cat(s, msg, len);
-    if (raw_bool_field(L, "ignore_error_stats_update"))
-        reply_error_counted(c, s + 1, str_len(s) - 1);
-    else
-        reply_error_len(c, s, str_len(s));
-    str_free(s);
-}
-
-static void reply_big_number(client *c, const char *p, size_t len)
-{
-    str s = str_new(p, len);
-    for (size_t i = 0; i < len; i++)
-        if (s[i] == '\r' || s[i] == '\n')
-            s[i] = ' ';
-    if (c->resp >= 3) {
-        reply_raw(c, "(", 1);
-        reply_raw(c, s, len);
-        reply_raw(c, "\r\n", 2);
-    } else {
-        reply_bulk(c, s, len);
-    }
-    str_free(s);
-}
-
-/* Table at the top with a "map" or "set" field table: reply it. */
-static int reply_tagged_aggregate(client *c, lua_State *L, int script_resp)
-{
-    int is_map;
-    lua_pushliteral(L, "map");
-    lua_rawget(L, -2);
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        is_map = 1;
-    } else {
-        lua_pop(L, 1);
-        lua_pushliteral(L, "set");
-        lua_rawget(L, -2);
-        if (lua_type(L, -1) != LUA_TTABLE) {
-            lua_pop(L, 1);
-            return 0;
-        }
-        is_map = 0;
-    }
-    void *h = reply_defer(c);
-    long n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        if (is_map) {
-            lua_pushvalue(L, -2);
-            lua_to_reply(c, L, script_resp); /* key */
-            lua_to_reply(c, L, script_resp); /* value */
-        } else {
-            lua_pop(L, 1);
-            lua_pushvalue(L, -1);
-            lua_to_reply(c, L, script_resp);
-        }
-        n++;
-    }
-    if (is_map)
-        reply_set_map_len(c, h, n);
-    else
-        reply_set_set_len(c, h, n);
-    lua_pop(L, 1);
-    return 1;
-}
-
-static int reply_verbatim_table(client *c, lua_State *L)
-{
-    lua_pushliteral(L, "verbatim_string");
-    lua_rawget(L, -2);
-    int done = 0;
-    if (lua_type(L, -1) == LUA_TTABLE) {
-        size_t flen, slen;
-        const char *fmt = raw_string_field(L, "format", &flen);
-        const char *s = raw_string_field(L, "string", &slen);
-        if (fmt && s) {
-            char ext[4] = "txt";
-            memcpy(ext, fmt, flen < 3 ? flen : 3);
-            reply_verbatim(c, s, slen, ext);
-            done = 1;
-        }
-    }
-    lua_pop(L, 1);
-    return done;
-}
-
-static void reply_table(client *c, lua_State *L, int script_resp)
-{
-    size_t len;
-    const char *s;
-    if (raw_string_field(L, "err", &len)) {
-        reply_from_error_table(c, L);
-        return;
-    }
-    if ((s = raw_string_field(L, "ok", &len))) {
-        str st = str_new(s, len);
-        for (size_t i = 0; i < len; i++)
-            if (st[i] == '\r' || st[i] == '\n')
-                st[i] = ' ';
-        reply_status_len(c, st, len);
-        str_free(st);
-        return;
-    }
-    lua_pushliteral(L, "double");
-    lua_rawget(L, -2);
-    if (lua_type(L, -1) == LUA_TNUMBER) {
-        reply_double(c, lua_tonumber(L, -1));
-        lua_pop(L, 1);
-        return;
-    }
-    lua_pop(L, 1);
-    if ((s = raw_string_field(L, "big_number", &len))) {
-        reply_big_number(c, s, len);
-        return;
-    }
-    if (reply_verbatim_table(c, L) || reply_tagged_aggregate(c, L, script_resp))
-        return;
-    void *h = reply_defer(c);
-    long n = 0;
-    for (;;) {
-        lua_rawgeti(L, -1, (int)n + 1);
-        if (lua_isnil(L, -1)) {
-            lua_pop(L, 1);
-            break;
-        }
-        lua_to_reply(c, L, script_resp);
-        n++;
-    }
-    reply_set_array_len(c, h, n);
-}
-
-/* Reply the value at the top of L to c and pop it. */
-static void lua_to_reply(client *c, lua_State *L, int script_resp)
-{
-    if (!lua_checkstack(L, 4)) {
-        reply_error(c, "reached lua stack limit");
-        lua_pop(L, 1);
-        return;
-    }
-    switch (lua_type(L, -1)) {
-    case LUA_TSTRING: {
-        size_t len;
-        const char *s = lua_tolstring(L, -1, &len);
-        reply_bulk(c, s, len);
-        break;
-    }
-    case LUA_TBOOLEAN:
-        if (script_resp == 2) {
-            if (lua_toboolean(L, -1))
-                reply_ll(c, 1);
-            else
-                reply_null(c);
-        } else {
-            reply_bool(c, lua_toboolean(L, -1));
-        }
-        break;
-    case LUA_TNUMBER: {
-        lua_Number n = lua_tonumber(L, -1);
-        long long v = (n >= -9223372036854775808.0 && n < 9223372036854775808.0)
-                          ? (long long)n
-                          : (long long)(-9223372036854775807LL - 1);
-        reply_ll(c, v);
-        break;
-    }
-    case LUA_TTABLE:
-        reply_table(c, L, script_resp);
-        break;
-    default:
-        reply_null(c);
-    }
-    lua_pop(L, 1);
+    int ref = function_globals_ref(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref >= 0 ? ref : E.g_ref);
 }
 
 /* ---- propagation: collect what the script's commands log ---- */
@@ -673,7 +232,7 @@ static int lua_args(lua_State *L, int *argc_out)
 {
     int argc = lua_gettop(L);
     if (argc == 0) {
-        push_error(L, "Please specify at least one argument for this redis lib call");
+        script_push_error(L, "Please specify at least one argument for this redis lib call");
         return -1;
     }
     if (argc > cargv_cap) {
@@ -695,7 +254,7 @@ static int lua_args(lua_State *L, int *argc_out)
         size_t len;
         const char *s = lua_type(L, j + 1) == LUA_TSTRING ? lua_tolstring(L, j + 1, &len) : NULL;
         if (!s) {
-            push_error(L, "Lua redis lib command arguments must be strings or integers");
+            script_push_error(L, "Lua redis lib command arguments must be strings or integers");
             return -1;
         }
         cargv[j].p = s;
@@ -732,12 +291,13 @@ static int in_redis_call;
 static int redis_generic_call(lua_State *L, int raise)
 {
     if (!R.active)
-        return raise_error(L, "redis.call/pcall can only be called inside a script invocation");
+        return script_raise_error(L, "redis.call/pcall can only be called inside a script "
+                                     "invocation");
     int argc;
     if (lua_args(L, &argc) < 0)
         return raise ? lua_error(L) : 1;
     if (in_redis_call) {
-        push_error(L, "luaRedisGenericCommand() recursive call detected. "
+        script_push_error(L, "luaRedisGenericCommand() recursive call detected. "
                       "Are you doing funny stuff with Lua debug hooks?");
         return 1;
     }
@@ -754,8 +314,8 @@ static int redis_generic_call(lua_State *L, int raise)
         if (cmd)
             cmd->rejected_calls++;
         lua_settop(L, 0);
-        push_error(L, deny);
-        mark_counted(L);
+        script_push_error(L, deny);
+        script_mark_counted(L);
         return raise ? lua_error(L) : 1;
     }
     if (cmd->flags & CMD_WRITE)
@@ -767,10 +327,9 @@ static int redis_generic_call(lua_State *L, int raise)
     lc->argc = 0;
     in_redis_call = 0;
     size_t len;
-    const char *reply = take_reply(lc, &len);
+    const char *reply = script_take_reply(lc, &len);
     lua_settop(L, 0);
-    rcur cur = {reply, reply + len};
-    resp_to_lua(L, &cur, 1);
+    script_resp_to_lua(L, reply, len);
     if (raise && len && reply[0] == '-')
         return lua_error(L);
     return 1;
@@ -814,7 +373,7 @@ static int l_pcall(lua_State *L)
 static int l_sha1hex(lua_State *L)
 {
     if (lua_gettop(L) != 1)
-        return raise_error(L, "wrong number of arguments");
+        return script_raise_error(L, "wrong number of arguments");
     size_t len = 0;
     const char *s = lua_tolstring(L, 1, &len);
     char hex[41];
@@ -826,19 +385,19 @@ static int l_sha1hex(lua_State *L)
 static int l_error_reply(lua_State *L)
 {
     if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
-        push_error(L, "wrong number or type of arguments");
+        script_push_error(L, "wrong number or type of arguments");
         return 1;
     }
     size_t len;
     const char *s = lua_tolstring(L, 1, &len);
     if (len && s[0] == '-') {
-        push_error_len(L, s, len);
+        script_push_error_len(L, s, len);
     } else {
         lua_pushliteral(L, "-");
         lua_pushvalue(L, 1);
         lua_concat(L, 2);
         s = lua_tolstring(L, -1, &len);
-        push_error_len(L, s, len);
+        script_push_error_len(L, s, len);
     }
     return 1;
 }
@@ -846,7 +405,7 @@ static int l_error_reply(lua_State *L)
 static int l_status_reply(lua_State *L)
 {
     if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
-        push_error(L, "wrong number or type of arguments");
+        script_push_error(L, "wrong number or type of arguments");
         return 1;
     }
     lua_newtable(L);
@@ -856,16 +415,16 @@ static int l_status_reply(lua_State *L)
     return 1;
 }
 
-static int l_log(lua_State *L)
+int script_l_log(lua_State *L)
 {
     int argc = lua_gettop(L);
     if (argc < 2)
-        return raise_error(L, "redis.log() requires two arguments or more.");
+        return script_raise_error(L, "redis.log() requires two arguments or more.");
     if (!lua_isnumber(L, 1))
-        return raise_error(L, "First argument must be a number (log level).");
+        return script_raise_error(L, "First argument must be a number (log level).");
     int level = (int)lua_tonumber(L, 1);
     if (level < LOG_DEBUG || level > LOG_WARNING)
-        return raise_error(L, "Invalid debug level.");
+        return script_raise_error(L, "Invalid debug level.");
     if (level < srv.verbosity)
         return 0;
     str s = str_empty_cap(64);
@@ -886,12 +445,13 @@ static int l_log(lua_State *L)
 static int l_setresp(lua_State *L)
 {
     if (!R.active)
-        return raise_error(L, "redis.setresp can only be called inside a script invocation");
+        return script_raise_error(L, "redis.setresp can only be called inside a script "
+                                     "invocation");
     if (lua_gettop(L) != 1)
-        return raise_error(L, "redis.setresp() requires one argument.");
+        return script_raise_error(L, "redis.setresp() requires one argument.");
     int resp = (int)lua_tonumber(L, -1);
     if (resp != 2 && resp != 3)
-        return raise_error(L, "RESP version must be 2 or 3.");
+        return script_raise_error(L, "RESP version must be 2 or 3.");
     E.lc->resp = resp;
     return 0;
 }
@@ -899,12 +459,13 @@ static int l_setresp(lua_State *L)
 static int l_set_repl(lua_State *L)
 {
     if (!R.active)
-        return raise_error(L, "redis.set_repl can only be called inside a script invocation");
+        return script_raise_error(L, "redis.set_repl can only be called inside a script "
+                                     "invocation");
     if (lua_gettop(L) != 1)
-        return raise_error(L, "redis.set_repl() requires two arguments.");
+        return script_raise_error(L, "redis.set_repl() requires two arguments.");
     int flags = (int)lua_tonumber(L, -1);
     if (flags & ~(REPL_AOF | REPL_REPLICA))
-        return raise_error(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, "
+        return script_raise_error(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, "
                               "REPL_ALL or REPL_NONE.");
     R.repl = flags;
     return 0;
@@ -913,13 +474,13 @@ static int l_set_repl(lua_State *L)
 static int l_acl_check_cmd(lua_State *L)
 {
     if (!R.active)
-        return raise_error(L,
+        return script_raise_error(L,
                            "redis.acl_check_cmd can only be called inside a script invocation");
     int argc;
     if (lua_args(L, &argc) < 0)
         return lua_error(L);
     if (!lookup_command(cargv, argc))
-        return raise_error(L, "Invalid command passed to redis.acl_check_cmd()");
+        return script_raise_error(L, "Invalid command passed to redis.acl_check_cmd()");
     lua_pushboolean(L, 1); /* one user with every permission */
     return 1;
 }
@@ -989,7 +550,7 @@ static int l_math_randomseed(lua_State *L)
 }
 
 /* __index of the real globals: a read of an undefined global. */
-static int l_global_missing(lua_State *L)
+int script_l_global_missing(lua_State *L)
 {
     return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
                       lua_tostring(L, 2) ? lua_tostring(L, 2) : "?");
@@ -1042,13 +603,13 @@ static int l_error_handler(lua_State *L)
 
 /* ---- the Lua state ---- */
 
-static void set_cfunction(lua_State *L, const char *name, lua_CFunction fn)
+void script_set_cfunction(lua_State *L, const char *name, lua_CFunction fn)
 {
     lua_pushcfunction(L, fn);
     lua_setfield(L, -2, name);
 }
 
-static void set_number(lua_State *L, const char *name, lua_Number n)
+void script_set_number(lua_State *L, const char *name, lua_Number n)
 {
     lua_pushnumber(L, n);
     lua_setfield(L, -2, name);
@@ -1058,30 +619,30 @@ static void set_number(lua_State *L, const char *name, lua_Number n)
 static void push_redis_api(lua_State *L)
 {
     lua_newtable(L);
-    set_cfunction(L, "call", l_redis_call);
-    set_cfunction(L, "pcall", l_redis_pcall);
-    set_cfunction(L, "log", l_log);
-    set_number(L, "LOG_DEBUG", LOG_DEBUG);
-    set_number(L, "LOG_VERBOSE", LOG_VERBOSE);
-    set_number(L, "LOG_NOTICE", LOG_NOTICE);
-    set_number(L, "LOG_WARNING", LOG_WARNING);
-    set_number(L, "REDIS_VERSION_NUM", 0x07000f);
+    script_set_cfunction(L, "call", l_redis_call);
+    script_set_cfunction(L, "pcall", l_redis_pcall);
+    script_set_cfunction(L, "log", script_l_log);
+    script_set_number(L, "LOG_DEBUG", LOG_DEBUG);
+    script_set_number(L, "LOG_VERBOSE", LOG_VERBOSE);
+    script_set_number(L, "LOG_NOTICE", LOG_NOTICE);
+    script_set_number(L, "LOG_WARNING", LOG_WARNING);
+    script_set_number(L, "REDIS_VERSION_NUM", 0x07000f);
     lua_pushliteral(L, SLUICE_VERSION);
     lua_setfield(L, -2, "REDIS_VERSION");
-    set_cfunction(L, "setresp", l_setresp);
-    set_cfunction(L, "sha1hex", l_sha1hex);
-    set_cfunction(L, "error_reply", l_error_reply);
-    set_cfunction(L, "status_reply", l_status_reply);
-    set_cfunction(L, "set_repl", l_set_repl);
-    set_number(L, "REPL_NONE", 0);
-    set_number(L, "REPL_AOF", REPL_AOF);
-    set_number(L, "REPL_SLAVE", REPL_REPLICA);
-    set_number(L, "REPL_REPLICA", REPL_REPLICA);
-    set_number(L, "REPL_ALL", REPL_AOF | REPL_REPLICA);
-    set_cfunction(L, "acl_check_cmd", l_acl_check_cmd);
-    set_cfunction(L, "breakpoint", l_false);
-    set_cfunction(L, "debug", l_nothing);
-    set_cfunction(L, "replicate_commands", l_true);
+    script_set_cfunction(L, "setresp", l_setresp);
+    script_set_cfunction(L, "sha1hex", l_sha1hex);
+    script_set_cfunction(L, "error_reply", l_error_reply);
+    script_set_cfunction(L, "status_reply", l_status_reply);
+    script_set_cfunction(L, "set_repl", l_set_repl);
+    script_set_number(L, "REPL_NONE", 0);
+    script_set_number(L, "REPL_AOF", REPL_AOF);
+    script_set_number(L, "REPL_SLAVE", REPL_REPLICA);
+    script_set_number(L, "REPL_REPLICA", REPL_REPLICA);
+    script_set_number(L, "REPL_ALL", REPL_AOF | REPL_REPLICA);
+    script_set_cfunction(L, "acl_check_cmd", l_acl_check_cmd);
+    script_set_cfunction(L, "breakpoint", l_false);
+    script_set_cfunction(L, "debug", l_nothing);
+    script_set_cfunction(L, "replicate_commands", l_true);
 }
 
 static void open_lib(lua_State *L, const char *name, lua_CFunction fn)
@@ -1116,7 +677,10 @@ static void protect_libraries(lua_State *L, int g)
     lua_pop(L, 1);
 }
 
-static void vm_new(void)
+/* A Lua state with the libraries and the redis API, its globals
+ * protected; *g_ref and *pub_ref: registry references of the real globals
+ * and of the proxy scripts see as _G. */
+lua_State *script_vm_build(int *g_ref, int *pub_ref)
 {
     lua_State *L = lua_newstate(lua_alloc, NULL);
     lua_atpanic(L, lua_panic_handler);
@@ -1140,8 +704,8 @@ static void vm_new(void)
         lua_setfield(L, g, removed[i]);
     }
     lua_getfield(L, g, "math");
-    set_cfunction(L, "random", l_math_random);
-    set_cfunction(L, "randomseed", l_math_randomseed);
+    script_set_cfunction(L, "random", l_math_random);
+    script_set_cfunction(L, "randomseed", l_math_randomseed);
     lua_pop(L, 1);
     push_redis_api(L);
     lua_setfield(L, g, "redis");
@@ -1152,7 +716,7 @@ static void vm_new(void)
 
     /* What getmetatable(_G) shows: a read-only table like Redis's. */
     lua_newtable(L);
-    lua_pushcfunction(L, l_global_missing);
+    lua_pushcfunction(L, script_l_global_missing);
     lua_setfield(L, -2, "__index");
     sandbox_push_readonly(L, -1, 0);
     lua_remove(L, -2);
@@ -1162,28 +726,36 @@ static void vm_new(void)
     lua_pushvalue(L, pub);
     lua_setfield(L, g, "_G");
     lua_newtable(L);
-    lua_pushcfunction(L, l_global_missing);
+    lua_pushcfunction(L, script_l_global_missing);
     lua_setfield(L, -2, "__index");
     lua_setmetatable(L, g);
     lua_pushvalue(L, g);
-    E.g_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    *g_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, pub);
+    *pub_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     /* From now on code loaded in this state (scripts, loadstring) gets the
      * protected table as its environment. */
     lua_pushvalue(L, pub);
     lua_replace(L, LUA_GLOBALSINDEX);
     lua_settop(L, 0);
-    E.L = L;
+    return L;
+}
+
+static void vm_new(void)
+{
+    int pub_ref;
+    E.L = script_vm_build(&E.g_ref, &pub_ref);
 }
 
 /* ---- the script cache ---- */
 
-static void sha_key_view(const void *key, const void **p, size_t *len)
+void script_str_key_view(const void *key, const void **p, size_t *len)
 {
     *p = key;
     *len = str_len((const str)key);
 }
 
-static void sha_key_free(void *k)
+void script_str_key_free(void *k)
 {
     str_free(k);
 }
@@ -1195,11 +767,21 @@ static void cached_free(void *v)
     ds_free(s);
 }
 
-static const dict_type scripts_type = {sha_key_view, sha_key_free, cached_free, 1};
+static const dict_type scripts_type = {script_str_key_view, script_str_key_free, cached_free, 1};
+
+static void body_key_view(const void *key, const void **p, size_t *len)
+{
+    const cached *s = key;
+    *p = s->body;
+    *len = str_len(s->body);
+}
+
+static const dict_type bodies_type = {body_key_view, NULL, NULL, 0};
 
 void script_init(void)
 {
     E.scripts = dict_new(&scripts_type);
+    E.bodies = dict_new(&bodies_type);
     E.lc = conn_create_fake(srv.net);
     E.lc->flags &= ~CLIENT_FAKE;
     E.lc->flags |= CLIENT_SCRIPT;
@@ -1208,11 +790,13 @@ void script_init(void)
     E.lc->db_id = 0;
     rand48_state = ((uint64_t)el_wall_us() & 0xffffffffULL) << 16 | 0x330e;
     vm_new();
+    function_init();
 }
 
 void script_flush(void)
 {
     lua_close(E.L);
+    dict_clear(E.bodies);
     dict_clear(E.scripts);
     E.body_mem = 0;
     vm_new();
@@ -1230,7 +814,8 @@ size_t script_cached_count(void)
 
 size_t script_cache_memory(void)
 {
-    return E.body_mem + dict_mem(E.scripts) + dict_size(E.scripts) * sizeof(cached);
+    return E.body_mem + dict_mem(E.scripts) + dict_mem(E.bodies) +
+           dict_size(E.scripts) * sizeof(cached);
 }
 
 size_t script_vm_memory(void)
@@ -1238,10 +823,7 @@ size_t script_vm_memory(void)
     return (size_t)lua_gc(E.L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(E.L, LUA_GCCOUNTB, 0);
 }
 
-static const struct {
-    const char *name;
-    unsigned flag;
-} shebang_flags[] = {
+const script_flag script_flag_names[] = {
     {"no-writes", SF_NO_WRITES},   {"allow-oom", SF_ALLOW_OOM},
     {"allow-stale", SF_ALLOW_STALE}, {"no-cluster", SF_NO_CLUSTER},
     {"allow-cross-slot-keys", SF_ALLOW_CROSS_SLOT}, {NULL, 0},
@@ -1254,16 +836,16 @@ static int parse_flag_list(const char *p, size_t len, unsigned *flags, str *err)
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *e = comma ? comma : end;
         int i;
-        for (i = 0; shebang_flags[i].name; i++)
-            if (strlen(shebang_flags[i].name) == (size_t)(e - p) &&
-                memcmp(shebang_flags[i].name, p, (size_t)(e - p)) == 0)
+        for (i = 0; script_flag_names[i].name; i++)
+            if (strlen(script_flag_names[i].name) == (size_t)(e - p) &&
+                memcmp(script_flag_names[i].name, p, (size_t)(e - p)) == 0)
                 break;
-        if (!shebang_flags[i].name) {
+        if (!script_flag_names[i].name) {
             *err = str_from_c("Unexpected flag in script shebang: ");
             *err = str_cat(*err, p, (size_t)(e - p));
             return -1;
         }
-        *flags |= shebang_flags[i].flag;
+        *flags |= script_flag_names[i].flag;
         p = comma ? comma + 1 : end;
     }
     return 0;
@@ -1341,7 +923,9 @@ static cached *create_script(client *c, const char *body, size_t len, const char
     s->body = str_new(body, len);
     s->flags = flags;
     s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    memcpy(s->sha, sha, 41);
     dict_add(E.scripts, str_new(sha, 40), s);
+    dict_add(E.bodies, s, s);
     E.body_mem += len + 40;
     return s;
 }
@@ -1362,12 +946,26 @@ int script_running(void)
     return R.active;
 }
 
+const script_run_info *script_current(void)
+{
+    static script_run_info info;
+    if (!R.active)
+        return NULL;
+    info = (script_run_info){R.is_eval, R.caller, R.name, R.start_us};
+    return &info;
+}
+
 int script_timedout(void)
 {
     return R.active && (R.flags & RUN_TIMEDOUT);
 }
 
-void script_kill(client *c)
+const char *script_busy_error(void)
+{
+    return R.is_eval ? SCRIPT_BUSY_ERR : FUNCTION_BUSY_ERR;
+}
+
+void script_kill(client *c, int is_eval)
 {
     if (!R.active) {
         reply_error(c, "-NOTBUSY No scripts in execution right now.");
@@ -1377,6 +975,10 @@ void script_kill(client *c)
         reply_error(c, "-UNKILLABLE Sorry the script already executed write commands against "
                        "the dataset. You can either wait the script termination or kill the "
                        "server in a hard way using the SHUTDOWN NOSAVE command.");
+        return;
+    }
+    if (is_eval != R.is_eval) {
+        reply_error(c, script_busy_error());
         return;
     }
     R.flags |= RUN_KILLED;
@@ -1400,8 +1002,9 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         if (elapsed < srv.busy_reply_threshold)
             return;
         log_msg(LOG_WARNING, "Slow script detected: still in execution after %lld "
-                "milliseconds. You can try killing the script using the SCRIPT KILL "
-                "command. Script name is: %s.", elapsed, R.sha);
+                "milliseconds. You can try killing the script using the %s "
+                "command. Script name is: %s.", elapsed,
+                R.is_eval ? "SCRIPT KILL" : "FUNCTION KILL", R.name);
         R.flags |= RUN_TIMEDOUT;
         R.reads_paused = conn_pause_reads(R.caller);
     }
@@ -1410,7 +1013,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
         log_msg(LOG_WARNING, "Lua script killed by user with SCRIPT KILL.");
         /* Every line now raises again, so pcall cannot swallow the kill. */
         lua_sethook(L, count_hook, LUA_MASKLINE, 0);
-        push_error(L, "Script killed by user with SCRIPT KILL...");
+        script_push_error(L, "Script killed by user with SCRIPT KILL...");
         lua_error(L);
     }
 }
@@ -1442,13 +1045,18 @@ static int may_run(client *c, unsigned flags, int ro, int oom)
     return 1;
 }
 
-static void set_global_array(lua_State *L, int g, const char *name, const arg *v, int n)
+static void push_array(lua_State *L, const arg *v, int n)
 {
     lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
         lua_pushlstring(L, v[i].p, v[i].len);
         lua_rawseti(L, -2, i + 1);
     }
+}
+
+static void set_global_array(lua_State *L, int g, const char *name, const arg *v, int n)
+{
+    push_array(L, v, n);
     lua_setfield(L, g, name);
 }
 
@@ -1457,12 +1065,12 @@ static void reply_run_error(client *c, lua_State *L)
 {
     if (!lua_istable(L, -1)) {
         const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
-        reply_errorf(c, "Error running script %s, %.100s", R.sha, msg);
+        reply_errorf(c, "Error running script %s, %.100s", R.name, msg);
         return;
     }
     size_t len = 0, slen = 0;
-    const char *msg = raw_string_field(L, "err", &len);
-    const char *src = raw_string_field(L, "source", &slen);
+    const char *msg = script_string_field(L, "err", &len);
+    const char *src = script_string_field(L, "source", &slen);
     lua_pushliteral(L, "line");
     lua_rawget(L, -2);
     const char *line = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
@@ -1470,7 +1078,7 @@ static void reply_run_error(client *c, lua_State *L)
     s = msg ? str_cat(s, msg, len) : str_cat(s, "ERR", 3);
     if (line && src) {
         s = str_cat(s, " script: ", 9);
-        s = str_cat(s, R.sha, 40);
+        s = str_cat(s, R.name, strlen(R.name));
         s = str_cat(s, ", on ", 5);
         s = str_cat(s, src, slen);
         s = str_cat(s, ":", 1);
@@ -1478,27 +1086,29 @@ static void reply_run_error(client *c, lua_State *L)
         s = str_cat(s, ".", 1);
     }
     lua_pop(L, 1);
-    if (raw_bool_field(L, "ignore_error_stats_update"))
-        reply_error_counted(c, s + 1, str_len(s) - 1);
+    if (script_bool_field(L, "ignore_error_stats_update"))
+        script_reply_error_counted(c, s + 1, str_len(s) - 1);
     else
         reply_error_len(c, s, str_len(s));
     str_free(s);
 }
 
-static void run(client *c, cached *s, int ro, int numkeys)
+void script_run(client *c, const runnable *x, int ro, int numkeys)
 {
-    lua_State *L = E.L;
+    lua_State *L = x->L;
     client *lc = E.lc;
     int oom = srv.maxmemory > 0 && (long long)ds_used_memory() > srv.maxmemory;
-    if (!may_run(c, s->flags, ro, oom))
+    if (!may_run(c, x->flags, ro, oom))
         return;
     R.active = 1;
+    R.is_eval = x->is_eval;
+    R.name = x->name;
     R.caller = c;
     R.start_us = el_mono_us();
     R.flags = oom ? RUN_OOM : 0;
-    if (ro || (!(s->flags & SF_COMPAT) && (s->flags & SF_NO_WRITES)))
+    if (ro || (!(x->flags & SF_COMPAT) && (x->flags & SF_NO_WRITES)))
         R.flags |= RUN_RO;
-    if (!(s->flags & SF_COMPAT) && (s->flags & SF_ALLOW_OOM))
+    if (!(x->flags & SF_COMPAT) && (x->flags & SF_ALLOW_OOM))
         R.flags |= RUN_ALLOW_OOM;
     R.repl = REPL_AOF | REPL_REPLICA;
     R.reads_paused = 0;
@@ -1506,32 +1116,48 @@ static void run(client *c, cached *s, int ro, int numkeys)
     lc->db_id = c->db_id;
     lc->resp = 2;
 
-    push_real_globals(L);
-    int g = lua_gettop(L);
-    set_global_array(L, g, "KEYS", c->argv + 3, numkeys);
-    set_global_array(L, g, "ARGV", c->argv + 3 + numkeys, c->argc - 3 - numkeys);
-    lua_pop(L, 1);
+    const arg *keys = c->argv + 3, *args = c->argv + 3 + numkeys;
+    int nargs = c->argc - 3 - numkeys;
     lua_pushcfunction(L, l_error_handler);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, x->ref);
+    int nparams = 0;
+    if (x->is_eval) {
+        push_real_globals(L);
+        int g = lua_gettop(L);
+        set_global_array(L, g, "KEYS", keys, numkeys);
+        set_global_array(L, g, "ARGV", args, nargs);
+        lua_pop(L, 1);
+    } else {
+        push_array(L, keys, numkeys);
+        push_array(L, args, nargs);
+        nparams = 2;
+    }
     if (srv.busy_reply_threshold > 0)
         lua_sethook(L, count_hook, LUA_MASKCOUNT, 100000);
     int in_transaction = srv.in_exec;
     srv.in_exec = 1; /* frozen time, nothing blocks */
     R.saved_hook = propagate_hook;
     propagate_hook = collect;
-    int err = lua_pcall(L, 0, 1, -2);
+    int err = lua_pcall(L, nparams, 1, -2 - nparams);
     propagate_hook = R.saved_hook;
     srv.in_exec = in_transaction;
     lua_sethook(L, NULL, 0, 0);
     if (++E.runs % 50 == 0)
         lua_gc(L, LUA_GCSTEP, 50);
-    if (err) {
+    if (err)
         reply_run_error(c, L);
-        lua_pop(L, 1);
-    } else {
-        lua_to_reply(c, L, lc->resp);
-    }
+    else
+        script_lua_to_reply(c, L, lc->resp);
     lua_settop(L, 0);
+    script_trim_buffers();
+    if (cargv_cap > 1024) { /* a huge redis.call: do not keep its argv */
+        ds_free(cargv);
+        ds_free(numbuf);
+        cargv = NULL;
+        numbuf = NULL;
+        cargv_cap = 0;
+        numbuf_cap = 0;
+    }
     if (R.reads_paused)
         conn_resume_reads(c);
     R.active = 0;
@@ -1543,7 +1169,6 @@ static void run(client *c, cached *s, int ro, int numkeys)
 void script_eval(client *c, int evalsha, int ro, int numkeys)
 {
     const arg *a = &c->argv[1];
-    char sha[41];
     cached *s;
     if (evalsha) {
         s = dict_fetch(E.scripts, a->p, a->len);
@@ -1551,15 +1176,14 @@ void script_eval(client *c, int evalsha, int ro, int numkeys)
             reply_error(c, SCRIPT_NOSCRIPT_ERR);
             return;
         }
-        for (int i = 0; i < 40; i++)
-            sha[i] = (a->p[i] >= 'A' && a->p[i] <= 'Z') ? (char)(a->p[i] + 32) : a->p[i];
-        sha[40] = '\0';
-    } else {
+    } else if (!(s = dict_fetch(E.bodies, a->p, a->len))) {
+        char sha[41];
         sha1_hex(sha, a->p, a->len);
         s = dict_fetch(E.scripts, sha, 40);
         if (!s && !(s = create_script(c, a->p, a->len, sha)))
             return;
     }
-    memcpy(R.sha, sha, sizeof(sha));
-    run(c, s, ro, numkeys);
+    runnable x = {E.L, s->ref, s->flags, s->sha, 1};
+    script_run(c, &x, ro, numkeys);
 }
+

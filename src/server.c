@@ -583,7 +583,7 @@ void server_exec(client *c)
         return;
     }
     if (script_timedout() && !(cmd->flags & CMD_ALLOW_BUSY)) {
-        server_reject(c, SCRIPT_BUSY_ERR); /* before eviction: the script owns the data */
+        server_reject(c, script_busy_error()); /* before eviction: the script owns the data */
         return;
     }
     uint32_t flags = cmd->flags;

@@ -329,12 +329,14 @@ static str sec_memory(str s)
     info_bytes_human(h_scripts, sizeof(h_scripts), scripts);
     s = catf(s, "used_memory_lua:%zu\r\nused_memory_vm_eval:%zu\r\n"
                 "used_memory_lua_human:%s\r\nused_memory_scripts_eval:%zu\r\n"
-                "number_of_cached_scripts:%zu\r\nnumber_of_functions:0\r\n"
-                "number_of_libraries:0\r\n"
-                "used_memory_vm_functions:0\r\nused_memory_vm_total:%zu\r\n"
+                "number_of_cached_scripts:%zu\r\nnumber_of_functions:%zu\r\n"
+                "number_of_libraries:%zu\r\n"
+                "used_memory_vm_functions:%zu\r\nused_memory_vm_total:%zu\r\n"
                 "used_memory_vm_total_human:%s\r\nused_memory_functions:0\r\n"
                 "used_memory_scripts:%zu\r\nused_memory_scripts_human:%s\r\n",
-             lua, lua, h_lua, scripts, script_cached_count(), lua, h_lua, scripts, h_scripts);
+             lua, lua, h_lua, scripts, script_cached_count(), function_count(),
+             function_lib_count(), function_vm_memory(), lua + function_vm_memory(), h_lua,
+             scripts, h_scripts);
     s = catf(s,
              "maxmemory:%lld\r\nmaxmemory_human:%s\r\nmaxmemory_policy:%s\r\n"
              "allocator_frag_ratio:%.2f\r\nallocator_frag_bytes:%zu\r\n"

@@ -1,6 +1,6 @@
 /* cmd/server.c - connection commands (PING, ECHO, QUIT, RESET, HELLO, AUTH,
- * SELECT) and small server commands (TIME, LASTSAVE, SHUTDOWN, MONITOR,
- * FUNCTION).  The other server-side commands live next door: CLIENT in
+ * SELECT) and small server commands (TIME, LASTSAVE, SHUTDOWN, MONITOR).
+ * FUNCTION is with the scripting commands in script.c.  The other server-side commands live next door: CLIENT in
  * client.c, INFO in info.c, COMMAND in command.c, DEBUG / MEMORY / SLOWLOG /
  * LATENCY in debug.c.
  *
@@ -273,185 +273,11 @@ static void cmd_monitor(client *c)
     reply_ok(c);
 }
 
-/* ---- FUNCTION: Sluice has no scripting engine, so no functions ---- */
-
-static void cmd_function_flush(client *c)
-{
-    if (c->argc == 3 && !arg_eq(&c->argv[2], "async") && !arg_eq(&c->argv[2], "sync")) {
-        reply_error(c, "FUNCTION FLUSH only supports SYNC|ASYNC option");
-        return;
-    }
-    if (c->argc > 3) {
-        reply_syntax_error(c);
-        return;
-    }
-    reply_ok(c);
-}
-
-static void cmd_function_list(client *c)
-{
-    for (int i = 2; i < c->argc; i++) {
-        if (arg_eq(&c->argv[i], "withcode")) {
-            continue;
-        } else if (arg_eq(&c->argv[i], "libraryname") && i + 1 < c->argc) {
-            i++;
-        } else {
-            reply_errorf(c, "Unknown argument %.*s", (int)c->argv[i].len, c->argv[i].p);
-            return;
-        }
-    }
-    reply_array(c, 0);
-}
-
-static void cmd_function_load(client *c)
-{
-    const arg *code = &c->argv[c->argc - 1];
-    if (c->argc > 4 || (c->argc == 4 && !arg_eq(&c->argv[2], "replace"))) {
-        reply_errorf(c, "Unknown option given: %.*s", (int)c->argv[2].len, c->argv[2].p);
-        return;
-    }
-    if (code->len < 2 || memcmp(code->p, "#!", 2) != 0) {
-        reply_error(c, "Missing library metadata");
-        return;
-    }
-    reply_error(c, "Engine 'lua' not found");
-}
-
-/* The DUMP payload of an empty function set: RDB version 10 + CRC64. */
-static const char empty_dump[] = "\x0a\x00\x5d\x9b\x5c\x40\x0f\x7f\xa2\xda";
-
-static void cmd_function_dump(client *c)
-{
-    reply_bulk(c, empty_dump, sizeof(empty_dump) - 1);
-}
-
-static void cmd_function_restore(client *c)
-{
-    if (c->argc == 4 && !arg_eq(&c->argv[3], "flush") && !arg_eq(&c->argv[3], "append") &&
-        !arg_eq(&c->argv[3], "replace")) {
-        reply_error(c, "Wrong restore policy given, value should be either FLUSH, APPEND or "
-                       "REPLACE.");
-        return;
-    }
-    if (c->argc > 4) {
-        reply_syntax_error(c);
-        return;
-    }
-    const arg *p = &c->argv[2];
-    if (p->len != sizeof(empty_dump) - 1 || memcmp(p->p, empty_dump, p->len) != 0) {
-        reply_error(c, "DUMP payload version or checksum are wrong");
-        return;
-    }
-    reply_ok(c);
-}
-
-static void cmd_function_delete(client *c)
-{
-    reply_error(c, "Library not found");
-}
-
-static void cmd_function_kill(client *c)
-{
-    reply_error(c, "-NOTBUSY No scripts in execution right now.");
-}
-
-static void cmd_function_stats(client *c)
-{
-    reply_map(c, 2);
-    reply_bulk_c(c, "running_script");
-    reply_null(c);
-    reply_bulk_c(c, "engines");
-    reply_map(c, 1);
-    reply_bulk_c(c, "LUA");
-    reply_map(c, 2);
-    reply_bulk_c(c, "libraries_count");
-    reply_ll(c, 0);
-    reply_bulk_c(c, "functions_count");
-    reply_ll(c, 0);
-}
-
-static void cmd_function_help(client *c)
-{
-    static const char *lines[] = {
-        "LOAD [REPLACE] <FUNCTION CODE>",
-        "    Create a new library with the given library name and code.",
-        "DELETE <LIBRARY NAME>",
-        "    Delete the given library.",
-        "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
-        "    Return general information on all the libraries:",
-        "    * Library name",
-        "    * The engine used to run the Library",
-        "    * Library description",
-        "    * Functions list",
-        "    * Library code (if WITHCODE is given)",
-        "    It also possible to get only function that matches a pattern using",
-        "    LIBRARYNAME argument.",
-        "STATS",
-        "    Return information about the current function running:",
-        "    * Function name",
-        "    * Command used to run the function",
-        "    * Duration in MS that the function is running",
-        "    If no function is running, return nil",
-        "    In addition, returns a list of available engines.",
-        "KILL",
-        "    Kill the current running function.",
-        "FLUSH [ASYNC|SYNC]",
-        "    Delete all the libraries.",
-        "    When called without the optional mode argument, the behavior is determined by the",
-        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-        "    * ASYNC: Asynchronously flush the libraries.",
-        "    * SYNC: Synchronously flush the libraries.",
-        NULL};
-    reply_help(c, "function", lines);
-}
-
 /* clang-format off */
 /* ---- the table ---- */
 
 #define CONN_FLAGS (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST)
 
-static command function_subs[] = {
-    {.name = "delete", .proc = cmd_function_delete, .arity = 3,
-     .flags = CMD_NOSCRIPT | CMD_WRITE, .group = "scripting",
-     .summary = "Delete a function by name", .since = "7.0.0", .complexity = "O(1)",
-     .acl = "write slow scripting"},
-    {.name = "dump", .proc = cmd_function_dump, .arity = 2, .flags = CMD_NOSCRIPT,
-     .group = "scripting", .summary = "Dump all functions into a serialized binary payload",
-     .since = "7.0.0", .complexity = "O(N) where N is the number of functions",
-     .acl = "slow scripting"},
-    {.name = "flush", .proc = cmd_function_flush, .arity = -2,
-     .flags = CMD_NOSCRIPT | CMD_WRITE, .group = "scripting",
-     .summary = "Deleting all functions", .since = "7.0.0",
-     .complexity = "O(N) where N is the number of functions deleted",
-     .acl = "write slow scripting"},
-    {.name = "help", .proc = cmd_function_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
-     .group = "scripting", .summary = "Show helpful text about the different subcommands",
-     .since = "7.0.0", .complexity = "O(1)", .acl = "slow scripting"},
-    {.name = "kill", .proc = cmd_function_kill, .arity = 2,
-     .flags = CMD_NOSCRIPT | CMD_ALLOW_BUSY, .group = "scripting",
-     .summary = "Kill the function currently in execution.", .since = "7.0.0",
-     .complexity = "O(1)", .acl = "slow scripting"},
-    {.name = "list", .proc = cmd_function_list, .arity = -2, .flags = CMD_NOSCRIPT,
-     .group = "scripting", .summary = "List information about all the functions",
-     .since = "7.0.0", .complexity = "O(N) where N is the number of functions",
-     .acl = "slow scripting"},
-    {.name = "load", .proc = cmd_function_load, .arity = -3,
-     .flags = CMD_NOSCRIPT | CMD_WRITE | CMD_DENYOOM, .group = "scripting",
-     .summary = "Create a function with the given arguments (name, code, description)",
-     .since = "7.0.0", .complexity = "O(1) (considering compilation time is redundant)",
-     .acl = "write denyoom slow scripting"},
-    {.name = "restore", .proc = cmd_function_restore, .arity = -3,
-     .flags = CMD_NOSCRIPT | CMD_WRITE | CMD_DENYOOM, .group = "scripting",
-     .summary = "Restore all the functions on the given payload", .since = "7.0.0",
-     .complexity = "O(N) where N is the number of functions on the payload",
-     .acl = "write denyoom slow scripting"},
-    {.name = "stats", .proc = cmd_function_stats, .arity = 2,
-     .flags = CMD_NOSCRIPT | CMD_ALLOW_BUSY, .group = "scripting",
-     .summary = "Return information about the function currently running (name, "
-                "description, duration)",
-     .since = "7.0.0", .complexity = "O(1)", .acl = "slow scripting"},
-    {.name = NULL},
-};
 
 command cmd_server_table[] = {
     {.name = "ping", .proc = cmd_ping, .arity = -1, .flags = CMD_FAST | CMD_SENTINEL,
@@ -503,9 +329,6 @@ command cmd_server_table[] = {
      .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .group = "server",
      .summary = "Listen for all requests received by the server in real time",
      .since = "1.0.0", .acl = "admin slow dangerous"},
-    {.name = "function", .arity = -2, .group = "scripting",
-     .summary = "A container for function commands", .since = "7.0.0",
-     .complexity = "Depends on subcommand.", .acl = "slow", .subs = function_subs},
     {.name = NULL},
 };
 /* clang-format on */

@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resp import Conn, ConnClosed, encode, is_pong, normalise  # noqa: E402
 from gen import Gen, op_count, op_text  # noqa: E402
@@ -98,6 +99,8 @@ class Server:
             argv = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--dir", self.dir, "--hz", "100",
                     "--logfile", os.path.join(self.dir, "server.log")]
+            if self.kind == "redis":
+                argv += ["--enable-protected-configs", "yes"]  # Session.reset_errno
             self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, cwd=self.dir,
                                          preexec_fn=die_with_parent)
@@ -199,6 +202,14 @@ class Session:
             self.multi = True
             self.queued = []
         return normalise(args, tree, raw)
+
+    def reset_errno(self):
+        """Redis's SORT reads numbers with strtod() without clearing errno
+        first, so an ERANGE left by an earlier command (a stream ID such as
+        5-18446744073709551616) fails it with "One or more scores can't be
+        converted into double".  A failed chdir() in the reference server
+        leaves ENOENT instead.  (A Redis bug, not reproduced by Sluice.)"""
+        self.control([b"CONFIG", b"SET", b"dir", b"/nonexistent/sluice-diff"])
 
     def send_batch(self, ops):
         self.conns[ops[0][1]].send(b"".join(encode(op[2]) for op in ops))
@@ -318,6 +329,12 @@ class Session:
 
 # ---- running a sequence on both --------------------------------------------
 
+def stale_errno_cmd(op):
+    """SORT/SORT_RO by numbers: see Session.reset_errno."""
+    return op[0] == "c" and op[1] == 0 and op[2][0].upper() in (b"SORT", b"SORT_RO") and \
+        b"ALPHA" not in [x.upper() for x in op[2]]
+
+
 def guarded(f, *a):
     try:
         return f(*a), None
@@ -387,8 +404,11 @@ class Pair:
         while i < len(ops):
             j = i + 1
             if ops[i][0] == "c" and ops[i][1] == 0:
-                while j < len(ops) and j - i < batch and ops[j][0] == "c" and ops[j][1] == 0:
+                while j < len(ops) and j - i < batch and ops[j][0] == "c" and \
+                        ops[j][1] == 0 and not stale_errno_cmd(ops[j]):
                     j += 1
+            if stale_errno_cmd(ops[i]) and not a.multi:
+                a.reset_errno()
             r = self._step(a, b, ops, i, j)
             if r is not None:
                 return r
@@ -565,7 +585,8 @@ def run_seed(args, seed):
     try:
         pair.start()
         flags = seed_flags(seed)
-        gen = Gen(seed, pair.missing, events=flags["events"], focus=args.focus)
+        gen = Gen(seed, pair.missing, events=flags["events"], focus=args.focus,
+                  skip_known=args.skip_known)
         ops = gen.ops(args.count)
         res = pair.run(ops, flags, args.batch)
         if res is not None and res[0] >= 0 and args.batch > 1:
@@ -678,6 +699,8 @@ def main():
     ap.add_argument("--focus", type=lambda s: tuple(s.split(",")), default=(),
                     help="families to generate 20x more often: string,list,stream,hash,"
                     "set,zset,keys,multi,block,pubsub,aux,raw,misc")
+    ap.add_argument("--skip-known", action="store_true",
+                    help="do not generate the known, reported mismatches (gen.Gen.known)")
     ap.add_argument("--replay")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args()

@@ -72,13 +72,14 @@ def b(x):
 
 
 class Gen:
-    def __init__(self, seed, missing, events=False, focus=()):
+    def __init__(self, seed, missing, events=False, focus=(), skip_known=False):
         self.r = random.Random(seed)
         self.missing = missing
         self.events = events
         self.ms = {k: 1 for k in STREAM_KEYS}
         self.ids = {k: [] for k in STREAM_KEYS}
         self.in_multi = 0
+        self.skip_known = skip_known
         self.families = [
             (14, "string", self.g_string),
             (14, "list", self.g_list),
@@ -91,6 +92,8 @@ class Gen:
             (2, "block", self.g_block),
             (2, "pubsub", self.g_pubsub),
             (1, "raw", self.g_raw),
+            (2, "sort", self.g_sort),
+            (2, "script", self.g_script),
             (2, "aux", self.g_aux),
             (1, "misc", self.g_misc),
         ]
@@ -107,7 +110,7 @@ class Gen:
         need = {"string": "set", "list": "lpush", "stream": "xadd", "hash": "hset",
                 "set": "sadd", "zset": "zadd", "keys": "del", "multi": "multi",
                 "block": "blpop", "pubsub": "publish", "aux": "set", "misc": "ping",
-                "raw": "ping"}
+                "raw": "ping", "sort": "sort", "script": "eval"}
         return self.has(need[fam])
 
     def ch(self, seq):
@@ -211,7 +214,24 @@ class Gen:
                 return None
             if self.p(0.07) and not self.no_mutate:
                 op = self.mutate(op)
+            if self.skip_known and self.known(op[2]):
+                return None
         return op
+
+    def known(self, args):
+        """Mismatches already reported and not fixed yet (--skip-known), so
+        that long runs look for new ones."""
+        name = args[0].upper()
+        if name == b"SELECT" and args[1:2] not in ([b"0"], [b"1"], [b"2"]):
+            return True  # out-of-int-range index: wrong error text (cmd/server.c)
+        if name == b"CONFIG":
+            return args[-1] not in (b"2", b"5", b"10", b"100") and \
+                args[2:3] == [b"stream-node-max-entries"]  # "+5", " 5", "-0" accepted
+        if name == b"XAUTOCLAIM" and self.events:
+            return True  # no keymiss event on a missing key (cmd/stream.c)
+        if name == b"XSETID":
+            return True  # last ID below a deleted entry: ranges miss entries
+        return False
 
     # ---- strings ---------------------------------------------------------
 
@@ -223,7 +243,8 @@ class Gen:
             if self.p(0.3):
                 args.append(self.ch([b"NX", b"XX", b"GET", b"KEEPTTL"]))
             if self.p(0.2):
-                args += self.ch([[b"EX", self.num(1000, 100000)], [b"PX", self.num(10 ** 6, 10 ** 9)],
+                args += self.ch([[b"EX", self.num(1000, 100000)],
+                                 [b"PX", self.num(10 ** 6, 10 ** 9)],
                                  [b"EXAT", self.num(FUTURE_S, FUTURE_S + 10 ** 6)],
                                  [b"PXAT", self.num(FUTURE_MS, FUTURE_MS + 10 ** 9)],
                                  [b"EX", b"0"],
@@ -508,7 +529,8 @@ class Gen:
             return self.c(*args)
         if r in (25, 26):
             args = [b"XAUTOCLAIM", k, self.ch(GROUPS), self.ch(CONSUMERS),
-                    self.ch([b"0", b"0", b"1000000", b"-5"]), self.some_id(sk_k, special=(b"0", b"-"))]
+                    self.ch([b"0", b"0", b"1000000", b"-5"]),
+                    self.some_id(sk_k, special=(b"0", b"-"))]
             if self.p(0.5):
                 args += [b"COUNT", self.num(0, 6)]
             if self.p(0.3):
@@ -656,8 +678,7 @@ class Gen:
 
     def g_zlex(self):
         self.no_mutate = True  # a junk score would break the all-zero rule
-        k = self.ch(ZLEX_KEYS) if self.p(0.92) else self.ch(
-            [x for x in ALL_KEYS if x not in ZSET_KEYS])
+        k = self.ch(ZLEX_KEYS)  # any other key may hold a zset with mixed scores
         r = self.r.randint(0, 9)
         if r <= 2:
             args = [b"ZADD", k]
@@ -973,6 +994,102 @@ class Gen:
             else:
                 pubs.append([b"PUBSUB", b"CHANNELS", self.ch(PATTERNS)])
         return ("pubsub", subs, pubs)
+
+    def g_sort(self):
+        """SORT over lists, sets and zsets, with BY/GET patterns into strings
+        and hashes.  BY nosort only with STORE (any key may hold a set, and
+        a set's own order is its hash order; with STORE Redis sorts it)."""
+        self.no_mutate = True  # a BY pattern without '*' means nosort (set order)
+        lk = self.ch(LIST_KEYS + SET_KEYS + ZSET_KEYS) if self.p(0.9) else self.ch(ALL_KEYS)
+        args = [self.ch([b"SORT", b"SORT", b"SORT_RO"]), lk]
+        if self.p(0.3):
+            by = self.ch([b"s:*", b"h:*->f1", b"nosuch*", b"s:*->f1", b"nosort"])
+            if by == b"nosort" and lk not in LIST_KEYS:
+                by = b"s:*"
+            args += [b"BY", by]
+        if self.p(0.3):
+            args += [b"LIMIT", self.num(-1, 3), self.num(-1, 5)]
+        for _ in range(self.r.choice([0, 0, 1, 2])):
+            args += [b"GET", self.ch([b"#", b"s:*", b"h:*->f1", b"h:*->name", b"nosuch"])]
+        if self.p(0.3):
+            args.append(self.ch([b"ASC", b"DESC"]))
+        # ALPHA with BY leaves ties (missing or equal weights) in the order of
+        # Redis's unstable quicksort over hash-ordered input: not generated.
+        # Numeric ties fall back to comparing the elements: deterministic.
+        if self.p(0.5) and b"BY" not in args:
+            args.append(b"ALPHA")
+        if (self.p(0.15) or b"nosort" in args) and args[0] == b"SORT":
+            args += [b"STORE", self.key(LIST_KEYS)]
+        if self.events and (b"BY" in args or b"GET" in args):
+            return None  # a set or zset (any key may hold one) is read in hash order,
+            # so are the keymiss events of its BY/GET lookups
+        if b"nosort" in args and b"STORE" not in args:
+            return None  # without STORE, BY nosort returns a set in hash order
+        return self.c(*args)
+
+    SCRIPTS = [
+        b"return redis.call('INCR', KEYS[1])",
+        b"return redis.pcall('LPUSH', KEYS[1], ARGV[1])",
+        b"return {1, 2, {3, 'x'}, redis.call('PING'), false, true}",
+        b"return redis.call('XADD', KEYS[1], ARGV[1], 'f', 'v')",
+        b"return 3.7",
+        b"return {err='My Error'}",
+        b"return redis.status_reply('FINE')",
+        b"return redis.error_reply('custom')",
+        b"local t = redis.call('LRANGE', KEYS[1], 0, -1); return #t",
+        b"return redis.call('nosuch')",
+        b"error('boom')",
+        b"return tostring(tonumber(ARGV[1]))",
+        b"return redis.sha1hex(ARGV[1])",
+        b"return bit.band(7, 3)",
+        b"return cjson.encode({ARGV[1]})",
+        b"return redis.call('GET', KEYS[1])",
+        b"return redis.call('SET', KEYS[1], ARGV[1])",
+        b"return redis.call('XRANGE', KEYS[1], '-', '+')",
+        b"return redis.call('RPOP', KEYS[1])",
+        b"return ARGV",
+        b"return KEYS",
+        b"return nil",
+        b"return redis.call('DEL', unpack(KEYS))",
+        b"return redis.pcall('INCRBY', KEYS[1], ARGV[1])",
+        b"return 1 +",
+        b"return redis.call('BLPOP', KEYS[1], 0)",
+        b"return redis.call('EVAL', 'return 1', 0)",
+        b"return redis.call('ZADD', KEYS[1], 1, 'a') .. ''",
+        b"local s = 0; for i = 1, 100 do s = s + i end; return s",
+        b"return string.format('%d-%s', 5, ARGV[1])",
+        b"return {double=1.5}",
+        b"return redis.setresp(3)",
+    ]
+
+    def g_script(self):
+        x = self.r.randint(0, 9)
+        script = self.ch(self.SCRIPTS)
+        keys = [self.ch(ALL_KEYS) for _ in range(self.r.choice([0, 1, 1, 1, 2]))]
+        argv = [self.val() for _ in range(self.r.choice([0, 1, 1, 2]))]
+        if x <= 5:
+            cmd = self.ch([b"EVAL", b"EVAL", b"EVAL_RO"])
+            return self.c(cmd, script, b"%d" % len(keys), *(keys + argv))
+        if x == 6:
+            import hashlib
+            sha = hashlib.sha1(script).hexdigest().encode()
+            if self.p(0.2):
+                sha = b"ffffffffffffffffffffffffffffffffffffffff"
+            return self.c(self.ch([b"EVALSHA", b"EVALSHA_RO"]), sha, b"%d" % len(keys),
+                          *(keys + argv))
+        if x == 7:
+            return self.c("SCRIPT", "LOAD", script)
+        if x == 8 and self.has("function|load"):
+            body = self.ch([b"return redis.call('GET', keys[1])",
+                            b"return redis.call('INCR', keys[1])", b"return args[1]",
+                            b"return #keys"])
+            lib = b"#!lua name=lib%d\nredis.register_function('f%d', function(keys, args) " \
+                b"%s end)" % (self.r.randint(1, 2), self.r.randint(1, 2), body)
+            return self.c("FUNCTION", "LOAD", *([b"REPLACE"] if self.p(0.5) else []), lib)
+        if self.has("fcall"):
+            return self.c(self.ch([b"FCALL", b"FCALL_RO"]), self.ch([b"f1", b"f2", b"f3"]),
+                          b"%d" % len(keys), *(keys + argv))
+        return None
 
     def raw_piece(self):
         """One request, well formed or not."""

@@ -299,6 +299,9 @@ def normaliser(args):
         return sort_elems
     if name == b"HGETALL":
         return sort_pairs
+    if name in (b"SORT", b"SORT_RO") and _upper_set(args) & {b"ALPHA"} and \
+            not _upper_set(args) & {b"GET", b"STORE", b"BY"}:
+        return sort_c_string_ties
     if name in (b"SPOP", b"SRANDMEMBER") and len(args) > 2:
         return sort_elems
     if name in (b"HRANDFIELD", b"ZRANDMEMBER") and len(args) > 2:
@@ -320,6 +323,27 @@ def normaliser(args):
     if name == b"HELLO" or (name == b"CLIENT" and sub == b"ID"):
         return lambda t: t if t[0] == "-" else mask_all(t)
     return None
+
+
+def _upper_set(args):
+    return {_upper(a) for a in args}
+
+
+def sort_c_string_ties(t):
+    """SORT ... ALPHA compares with strcoll(), i.e. as C strings: "a" and
+    "a\0b" tie, and ties come out in the order of an unstable sort over
+    hash-ordered input.  Sort each run of such ties."""
+    if not _is_list(t):
+        return t
+    out, run = [], []
+    for x in t[1] + [None]:
+        if run and (x is None or x[0] != "$" or x[1] is None or run[0][0] != "$" or
+                    run[0][1] is None or x[1].split(b"\0")[0] != run[0][1].split(b"\0")[0]):
+            out += sorted(run, key=serialize)
+            run = []
+        if x is not None:
+            run.append(x)
+    return (t[0], out)
 
 
 def _scan(t, inner):

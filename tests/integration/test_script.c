@@ -554,3 +554,156 @@ Test(script, job_queue_move)
                                              "KEYS[1])) return t.id .. ':' .. t.n");
     redisFree(c);
 }
+
+#define LIB(body) "#!lua name=test\nredis.register_function('test', function(KEYS, ARGV)\n" \
+                  body " \nend)"
+
+Test(script, functions)
+{
+    redisContext *c = srv_connect(s);
+    expect_bulk(c, "test", "FUNCTION LOAD %s", LIB(" return redis.call('ping')"));
+    expect_status(c, "PONG", "FCALL test 0");
+    expect_error(c, "ERR Library 'test' already exists", "FUNCTION LOAD %s",
+                 LIB(" return redis.call('ping')"));
+    expect_bulk(c, "test", "FUNCTION LOAD REPLACE %s", LIB(" return a"));
+    expect_error(c, "ERR user_function:3: Script attempted to access nonexistent global "
+                    "variable 'a' script: test, on @user_function:3.", "FCALL test 0");
+    const char *named = "#!lua name=test\nredis.register_function{function_name='test', "
+                        "callback=function(KEYS, ARGV)\n return redis.call('set', KEYS[1], "
+                        "ARGV[1]) \nend, flags={'no-writes'}, description='d'}";
+    expect_bulk(c, "test", "FUNCTION LOAD REPLACE %s", named);
+    expect_error(c, "ERR Write commands are not allowed from read-only scripts. script: test, "
+                    "on @user_function:3.", "FCALL test 1 k v");
+    expect_error(c, "ERR Function test already exists", "FUNCTION LOAD %s",
+                 "#!lua name=t2\nredis.register_function('test', function() return 1 end)");
+    expect_error(c, "ERR Error registering functions: ERR Function already exists in the "
+                    "library", "FUNCTION LOAD %s",
+                 "#!lua name=t2\nredis.register_function('t2', function() return 1 end) "
+                 "redis.register_function('t2', function() return 1 end)");
+    expect_error(c, "ERR Error registering functions: ERR user_function:2: Script attempted "
+                    "to access nonexistent global variable 'string'", "FUNCTION LOAD %s",
+                 "#!lua name=t2\nlocal x = string.rep('a', 3)");
+    expect_error(c, "ERR No functions registered", "FUNCTION LOAD %s", "#!lua name=t2\nreturn 1");
+    expect_error(c, "ERR Error registering functions: ERR unknown flag given",
+                 "FUNCTION LOAD %s", "#!lua name=t2\nredis.register_function({function_name="
+                                     "'x', callback=function() end, flags={'bad'}})");
+    expect_error(c, "ERR Error compiling function: user_function:2: '=' expected near 'x'",
+                 "FUNCTION LOAD %s", "#!lua name=t2\nx x");
+    expect_error(c, "ERR Invalid metadata value given: foo=bar", "FUNCTION LOAD %s",
+                 "#!lua name=t2 foo=bar\nreturn 1");
+    expect_error(c, "ERR Library name was not given", "FUNCTION LOAD %s", "#!lua\nreturn 1");
+    expect_error(c, "ERR Engine 'js' not found", "FUNCTION LOAD %s", "#!js name=a\nreturn 1");
+    expect_error(c, "ERR Missing library metadata", "FUNCTION LOAD %s", "return 1");
+    expect_error(c, "ERR Unknown option given: foo", "FUNCTION LOAD foo %s",
+                 "#!lua name=t2\nreturn 1");
+    expect_bulk(c, "t2", "FUNCTION LOAD %s", "#!lua name=t2\nredis.register_function('t2', "
+                                             "function(k, a) return a[1] .. #k end)");
+    expect_bulk(c, "x1", "FCALL T2 1 k x");
+    expect_error(c, "ERR Can not execute a script with write flag using *_ro command.",
+                 "FCALL_RO t2 1 k x");
+    expect_error(c, "ERR Function not found", "FCALL nosuch 0");
+    expect_error(c, "ERR Bad number of keys provided", "FCALL t2 x");
+    expect_error(c, "ERR Number of keys can't be greater than number of args", "FCALL t2 5");
+    redisReply *r = cmd(c, "FUNCTION LIST LIBRARYNAME t2 WITHCODE");
+    cr_assert(r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    cr_assert(r->element[0]->elements == 8);
+    cr_assert_str_eq(r->element[0]->element[1]->str, "t2");
+    freeReplyObject(r);
+    expect_status(c, "OK", "FUNCTION DELETE t2");
+    expect_error(c, "ERR Library not found", "FUNCTION DELETE t2");
+    expect_error(c, "NOTBUSY No scripts in execution right now.", "FUNCTION KILL");
+    r = cmd(c, "INFO memory");
+    cr_assert(strstr(r->str, "number_of_functions:1\r\nnumber_of_libraries:1\r\n"), "%s",
+              r->str);
+    freeReplyObject(r);
+    expect_status(c, "OK", "FUNCTION FLUSH");
+    r = cmd(c, "FUNCTION LIST");
+    cr_assert(r->type == REDIS_REPLY_ARRAY && r->elements == 0);
+    freeReplyObject(r);
+    redisFree(c);
+}
+
+Test(script, function_list_raw)
+{
+    int fd = srv_raw_connect(s);
+    const char *ld[] = {"FUNCTION", "LOAD",
+                        "#!lua name=lib\nredis.register_function{function_name='f', "
+                        "callback=function() return 1 end, flags={'no-writes'}, "
+                        "description='d'}"};
+    raw_expect(fd, 3, ld, "$3\r\nlib\r\n");
+    const char *ls[] = {"FUNCTION", "LIST"};
+    raw_expect(fd, 2, ls, "*1\r\n*6\r\n$12\r\nlibrary_name\r\n$3\r\nlib\r\n$6\r\nengine\r\n"
+                          "$3\r\nLUA\r\n$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$1\r\nf\r\n"
+                          "$11\r\ndescription\r\n$1\r\nd\r\n$5\r\nflags\r\n*1\r\n"
+                          "+no-writes\r\n");
+    const char *st[] = {"FUNCTION", "STATS"};
+    raw_expect(fd, 2, st, "*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n"
+                          "$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n"
+                          "$15\r\nfunctions_count\r\n:1\r\n");
+    const char *fl[] = {"FUNCTION", "FLUSH"};
+    raw_expect(fd, 2, fl, "+OK\r\n");
+    close(fd);
+}
+
+/* A busy function is killed with FUNCTION KILL; SCRIPT KILL names it. */
+Test(script, busy_function_kill)
+{
+    redisContext *c = srv_connect(s);
+    expect_status(c, "OK", "CONFIG SET busy-reply-threshold 10");
+    expect_bulk(c, "test", "FUNCTION LOAD %s", LIB(" while true do end"));
+    int fd = srv_raw_connect(s);
+    const char *ev = "*3\r\n$5\r\nFCALL\r\n$4\r\ntest\r\n$1\r\n0\r\n";
+    cr_assert(write(fd, ev, strlen(ev)) == (ssize_t)strlen(ev));
+    usleep(200 * 1000);
+    expect_error(c, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                    "SHUTDOWN NOSAVE.", "PING");
+    expect_error(c, "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                    "SHUTDOWN NOSAVE.", "SCRIPT KILL");
+    expect_status(c, "OK", "FUNCTION KILL");
+    char line[512];
+    read_line(fd, line, sizeof(line), 2000);
+    cr_assert_str_eq(line, "-ERR Script killed by user with SCRIPT KILL... script: test, on "
+                           "@user_function:3.\r\n");
+    expect_status(c, "PONG", "PING");
+    expect_status(c, "OK", "CONFIG SET busy-reply-threshold 5000");
+    expect_status(c, "OK", "FUNCTION FLUSH");
+    close(fd);
+    redisFree(c);
+}
+
+/* FUNCTION DUMP / RESTORE: our payload round-trips, and one written by
+ * Redis 7.0.15 (its code LZF-compressed) restores. */
+Test(script, function_dump_restore)
+{
+    static const char redis_dump[] =
+        "\xf5\xc3\x40\x53\x40\x6f\x1f\x23\x21\x6c\x75\x61\x20\x6e\x61\x6d\x65\x3d\x7a\x6c\x69"
+        "\x62\x0a\x72\x65\x64\x69\x73\x2e\x72\x65\x67\x69\x73\x74\x65\x72\x5f\x66\x0d\x75\x6e"
+        "\x63\x74\x69\x6f\x6e\x28\x27\x7a\x66\x27\x2c\x20\xe0\x00\x0e\x14\x6b\x65\x79\x73\x2c"
+        "\x20\x61\x72\x67\x73\x29\x20\x72\x65\x74\x75\x72\x6e\x20\x27\x7a\xe0\x14\x00\x05\x27"
+        "\x20\x65\x6e\x64\x29\x0a\x00\xba\x9d\xc1\x8f\x83\x6b\xb7\xe8";
+    redisContext *c = srv_connect(s);
+    expect_status(c, "OK", "FUNCTION FLUSH");
+    redisReply *r = cmd(c, "FUNCTION DUMP");
+    cr_assert(r->type == REDIS_REPLY_STRING && r->len == 10 &&
+              memcmp(r->str, "\x0a\x00\x5d\x9b\x5c\x40\x0f\x7f\xa2\xda", 10) == 0);
+    freeReplyObject(r);
+    expect_status(c, "OK", "FUNCTION RESTORE %b", redis_dump, sizeof(redis_dump) - 1);
+    expect_bulk(c, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "FCALL zf 0");
+    expect_error(c, "ERR Library zlib already exists", "FUNCTION RESTORE %b", redis_dump,
+                 sizeof(redis_dump) - 1);
+    expect_status(c, "OK", "FUNCTION RESTORE %b REPLACE", redis_dump, sizeof(redis_dump) - 1);
+    r = cmd(c, "FUNCTION DUMP");
+    cr_assert_eq(r->type, REDIS_REPLY_STRING);
+    expect_status(c, "OK", "FUNCTION FLUSH");
+    expect_error(c, "ERR Function not found", "FCALL zf 0");
+    expect_status(c, "OK", "FUNCTION RESTORE %b FLUSH", r->str, r->len);
+    expect_bulk(c, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "FCALL zf 0");
+    freeReplyObject(r);
+    expect_error(c, "ERR DUMP payload version or checksum are wrong", "FUNCTION RESTORE abc");
+    expect_error(c, "ERR Wrong restore policy given, value should be either FLUSH, APPEND or "
+                    "REPLACE.", "FUNCTION RESTORE abc x");
+    expect_error(c, "ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try "
+                    "FUNCTION HELP.", "FUNCTION RESTORE a b c");
+    expect_status(c, "OK", "FUNCTION FLUSH");
+    redisFree(c);
+}

@@ -808,7 +808,7 @@ Test(zset, random_workload_matches_model)
         freeReplyObject(cmd(c, "DEL z"));
         mel model[40];
         for (int i = 0; i < 40; i++) {
-            snprintf(model[i].m, sizeof(model[i].m), "m%02d", i);
+            snprintf(model[i].m, sizeof(model[i].m), "m%02d", i % 100);
             model[i].live = 0;
         }
         for (int op = 0; op < 600; op++) {

@@ -500,7 +500,8 @@ Test(stream, randomized_against_model)
                 e->nf = 1;
             stream_str fv[6];
             for (int k = 0; k < e->nf; k++) {
-                snprintf(e->f[k], sizeof(e->f[k]), "f%d", rnd() % 4 ? k : (int)(rnd() % 9));
+                snprintf(e->f[k], sizeof(e->f[k]), "f%c",
+                         (char)('0' + (rnd() % 4 ? k % 10 : (int)(rnd() % 9))));
                 snprintf(e->v[k], sizeof(e->v[k]), "%llu", (unsigned long long)(rnd() % 100000));
                 fv[2 * k].p = e->f[k];
                 fv[2 * k].len = strlen(e->f[k]);
