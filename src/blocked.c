@@ -205,24 +205,13 @@ static void argv_leave(client *c, argv_save sv)
 
 static size_t argv_bytes(const client *c)
 {
-    size_t n = sizeof(arg) * (size_t)c->argc;
-    for (int i = 0; i < c->argc; i++)
-        n += c->argv[i].len + 1;
-    return n;
+    return argv_copy_size(c->argv, c->argc);
 }
 
 static void copy_argv(struct block_state *b, const client *c, char *dst)
 {
     b->argc = c->argc;
-    b->argv = (arg *)(void *)dst;
-    char *p = dst + sizeof(arg) * (size_t)c->argc;
-    for (int i = 0; i < c->argc; i++) {
-        memcpy(p, c->argv[i].p, c->argv[i].len);
-        p[c->argv[i].len] = '\0';
-        b->argv[i].p = p;
-        b->argv[i].len = c->argv[i].len;
-        p += c->argv[i].len + 1;
-    }
+    b->argv = argv_copy_into(c->argv, c->argc, dst);
 }
 
 void *blocked_on_keys(client *c, db *d, const arg *keys, int nkeys, long long deadline_ms,

@@ -36,23 +36,6 @@ typedef struct watchers {
     size_t n, cap;
 } watchers;
 
-static arg *copy_argv(const arg *src, int argc)
-{
-    size_t total = 0;
-    for (int i = 0; i < argc; i++)
-        total += src[i].len + 1;
-    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
-    char *p = (char *)(a + argc);
-    for (int i = 0; i < argc; i++) {
-        memcpy(p, src[i].p, src[i].len);
-        p[src[i].len] = '\0';
-        a[i].p = p;
-        a[i].len = src[i].len;
-        p += src[i].len + 1;
-    }
-    return a;
-}
-
 void multi_queue(client *c, struct command *cmd)
 {
     struct multi_state *m = c->mstate;
@@ -70,7 +53,7 @@ void multi_queue(client *c, struct command *cmd)
     queued *q = &m->q[m->n++];
     q->cmd = cmd;
     q->argc = c->argc;
-    q->argv = copy_argv(c->argv, c->argc);
+    q->argv = argv_dup(c->argv, c->argc);
     m->flags_union |= cmd->flags;
 }
 

@@ -179,18 +179,7 @@ static void collect(int dbid, arg *argv, int argc)
 {
     if (!(R.repl & REPL_AOF))
         return;
-    size_t total = 0;
-    for (int i = 0; i < argc; i++)
-        total += argv[i].len + 1;
-    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
-    char *p = (char *)(a + argc);
-    for (int i = 0; i < argc; i++) {
-        memcpy(p, argv[i].p, argv[i].len);
-        p[argv[i].len] = '\0';
-        a[i].p = p;
-        a[i].len = argv[i].len;
-        p += argv[i].len + 1;
-    }
+    arg *a = argv_dup(argv, argc);
     if (R.nops == R.capops) {
         R.capops = R.capops ? R.capops * 2 : 8;
         R.ops = ds_realloc(R.ops, sizeof(logged) * (size_t)R.capops);

@@ -148,18 +148,7 @@ void notify_keyspace_event(int type, const char *event, const char *key, size_t 
 
 void propagate_replace(int dbid, const arg *argv, int argc)
 {
-    size_t total = 0;
-    for (int i = 0; i < argc; i++)
-        total += argv[i].len + 1;
-    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
-    char *p = (char *)(a + argc);
-    for (int i = 0; i < argc; i++) {
-        memcpy(p, argv[i].p, argv[i].len);
-        p[argv[i].len] = '\0';
-        a[i].p = p;
-        a[i].len = argv[i].len;
-        p += argv[i].len + 1;
-    }
+    arg *a = argv_dup(argv, argc);
     if (srv.nprop == srv.capprop) {
         srv.capprop = srv.capprop ? srv.capprop * 2 : 8;
         srv.prop = ds_realloc(srv.prop, sizeof(*srv.prop) * (size_t)srv.capprop);

@@ -427,23 +427,6 @@ typedef struct postponed {
 static postponed *pp_head, *pp_tail;
 static el_timer *pause_timer;
 
-static arg *copy_argv(const arg *src, int argc)
-{
-    size_t total = 0;
-    for (int i = 0; i < argc; i++)
-        total += src[i].len + 1;
-    arg *a = ds_malloc(sizeof(arg) * (size_t)argc + total);
-    char *p = (char *)(a + argc);
-    for (int i = 0; i < argc; i++) {
-        memcpy(p, src[i].p, src[i].len);
-        p[src[i].len] = '\0';
-        a[i].p = p;
-        a[i].len = src[i].len;
-        p += src[i].len + 1;
-    }
-    return a;
-}
-
 /* Run the postponed commands in arrival order. */
 static void resume_postponed(void)
 {
@@ -510,7 +493,7 @@ int client_pause_postpone(client *c, const command *cmd)
     p->fd = c->fd;
     p->id = c->id;
     p->argc = c->argc;
-    p->argv = copy_argv(c->argv, c->argc);
+    p->argv = argv_dup(c->argv, c->argc);
     if (pp_tail)
         pp_tail->next = p;
     else

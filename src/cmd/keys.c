@@ -17,6 +17,7 @@
 #include "../ds/util.h"
 #include "../multi.h"
 #include "../server.h"
+#include "types.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -179,28 +180,6 @@ static void cmd_keys(client *c)
 
 /* ---- SCAN ---- */
 
-/* Redis parses the cursor with strtoul: optional sign, no leading space,
- * nothing after the digits (the bytes end at the first NUL, as in C). */
-static int parse_cursor(client *c, const arg *a, size_t *out)
-{
-    char small[64];
-    char *buf = a->len < sizeof(small) ? small : ds_malloc(a->len + 1);
-    memcpy(buf, a->p, a->len);
-    buf[a->len] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(buf, &end, 10);
-    int ok = !isspace((unsigned char)buf[0]) && end[0] == '\0' && errno != ERANGE;
-    if (buf != small)
-        ds_free(buf);
-    if (!ok) {
-        reply_error(c, "invalid cursor");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 typedef struct scan_batch {
     str *keys; /* borrowed from the dict: valid until the next write */
     size_t n, cap;
@@ -214,40 +193,6 @@ static void scan_collect(void *priv, dict_entry *e)
         b->keys = ds_realloc(b->keys, b->cap * sizeof(str));
     }
     b->keys[b->n++] = e->key;
-}
-
-typedef struct scan_opts {
-    long long count;
-    const arg *pat;  /* NULL: no pattern */
-    const arg *type; /* NULL: any type */
-} scan_opts;
-
-static int parse_scan_opts(client *c, scan_opts *o)
-{
-    o->count = 10;
-    o->pat = o->type = NULL;
-    for (int i = 2; i < c->argc; i += 2) {
-        int more = c->argc - i >= 2;
-        const arg *a = &c->argv[i];
-        if (arg_eq(a, "count") && more) {
-            if (arg_ll(c, &c->argv[i + 1], &o->count, NULL) < 0)
-                return -1;
-            if (o->count < 1) {
-                reply_syntax_error(c);
-                return -1;
-            }
-        } else if (arg_eq(a, "match") && more) {
-            const arg *p = &c->argv[i + 1];
-            /* "*" matches everything: same as no pattern. */
-            o->pat = (p->len == 1 && p->p[0] == '*') ? NULL : p;
-        } else if (arg_eq(a, "type") && more) {
-            o->type = &c->argv[i + 1];
-        } else {
-            reply_syntax_error(c);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 /* Filter one key of a batch and reply with it if it stays, Redis's order:
@@ -292,7 +237,8 @@ static void cmd_scan(client *c)
 {
     size_t cursor;
     scan_opts o;
-    if (parse_cursor(c, &c->argv[1], &cursor) < 0 || parse_scan_opts(c, &o) < 0)
+    if (types_parse_cursor(c, &c->argv[1], &cursor) < 0 ||
+        types_parse_scan_opts(c, 2, 1, &o) < 0)
         return;
     scan_batch b = {NULL, 0, 0};
     /* At most 10 * COUNT buckets: a sparse table may return few keys. */

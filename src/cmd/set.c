@@ -785,7 +785,7 @@ static void cmd_sscan(client *c)
         reply_array(c, 0);
         return;
     }
-    if (types_parse_scan_opts(c, 3, &o) < 0)
+    if (types_parse_scan_opts(c, 3, 0, &o) < 0)
         return;
     scan_acc a;
     scan_acc_init(&a);

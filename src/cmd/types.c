@@ -73,10 +73,10 @@ int types_parse_cursor(client *c, const arg *a, size_t *cursor)
     return 0;
 }
 
-int types_parse_scan_opts(client *c, int first, scan_opts *o)
+int types_parse_scan_opts(client *c, int first, int allow_type, scan_opts *o)
 {
     o->count = 10;
-    o->pat = NULL;
+    o->pat = o->type = NULL;
     for (int i = first; i < c->argc; i += 2) {
         int more = c->argc - i >= 2;
         const arg *a = &c->argv[i];
@@ -89,7 +89,10 @@ int types_parse_scan_opts(client *c, int first, scan_opts *o)
             }
         } else if (arg_eq(a, "match") && more) {
             const arg *p = &c->argv[i + 1];
+            /* "*" matches everything: same as no pattern. */
             o->pat = (p->len == 1 && p->p[0] == '*') ? NULL : p;
+        } else if (allow_type && arg_eq(a, "type") && more) {
+            o->type = &c->argv[i + 1];
         } else {
             reply_syntax_error(c);
             return -1;

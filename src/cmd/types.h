@@ -23,7 +23,8 @@ int types_parse_positive(client *c, const arg *a, long long *out, const char *ms
 
 typedef struct scan_opts {
     long long count;
-    const arg *pat; /* NULL: no pattern */
+    const arg *pat;  /* NULL: no pattern */
+    const arg *type; /* SCAN's TYPE filter; NULL: any type */
 } scan_opts;
 
 /* Copies of the elements a scan step returns (small: COUNT-sized). */
@@ -36,8 +37,9 @@ typedef struct scan_acc {
 
 /* Redis's parseScanCursorOrReply (strtoul rules): 0 ok, -1 replied. */
 int types_parse_cursor(client *c, const arg *a, size_t *cursor);
-/* COUNT / MATCH options from argv[first]: 0 ok, -1 replied. */
-int types_parse_scan_opts(client *c, int first, scan_opts *o);
+/* COUNT / MATCH (and TYPE when allow_type: SCAN) options from argv[first]:
+ * 0 ok, -1 replied. */
+int types_parse_scan_opts(client *c, int first, int allow_type, scan_opts *o);
 
 void scan_acc_init(scan_acc *a);
 void scan_acc_add(scan_acc *a, const char *p, size_t len);

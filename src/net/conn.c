@@ -281,22 +281,38 @@ void conn_flush_pending(net *n)
     }
 }
 
+size_t argv_copy_size(const arg *src, int argc)
+{
+    size_t n = sizeof(arg) * (size_t)(argc > 0 ? argc : 1);
+    for (int i = 0; i < argc; i++)
+        n += src[i].len + 1;
+    return n;
+}
+
+arg *argv_copy_into(const arg *src, int argc, void *dst)
+{
+    arg *a = dst;
+    char *p = (char *)(a + (argc > 0 ? argc : 1));
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, src[i].p, src[i].len);
+        p[src[i].len] = '\0';
+        a[i].p = p;
+        a[i].len = src[i].len;
+        p += src[i].len + 1;
+    }
+    return a;
+}
+
+arg *argv_dup(const arg *src, int argc)
+{
+    return argv_copy_into(src, argc, ds_malloc(argv_copy_size(src, argc)));
+}
+
 void conn_own_argv(client *c)
 {
     if (c->argv_own)
         return;
-    size_t total = 0;
-    for (int i = 0; i < c->argc; i++)
-        total += c->argv[i].len + 1;
-    arg *a = ds_malloc(sizeof(arg) * (size_t)(c->argc ? c->argc : 1) + total);
-    char *p = (char *)(a + (c->argc ? c->argc : 1));
-    for (int i = 0; i < c->argc; i++) {
-        memcpy(p, c->argv[i].p, c->argv[i].len);
-        p[c->argv[i].len] = '\0';
-        a[i].p = p;
-        a[i].len = c->argv[i].len;
-        p += c->argv[i].len + 1;
-    }
+    arg *a = argv_dup(c->argv, c->argc);
     c->argv_own = a;
     memcpy(c->argv, a, sizeof(arg) * (size_t)c->argc);
 }

@@ -161,6 +161,12 @@ void conn_queue_write(client *c);
 void conn_process_input(client *c);
 /* Make c->argv survive query buffer changes (blocked clients, MULTI). */
 void conn_own_argv(client *c);
+/* Deep copies of an argv: the arg array followed by the NUL-terminated
+ * bytes, in one block.  argv_copy_into lays it out in dst, which must hold
+ * argv_copy_size(src, argc) bytes; argv_dup allocates the block (ds_free). */
+size_t argv_copy_size(const arg *src, int argc);
+arg *argv_copy_into(const arg *src, int argc, void *dst);
+arg *argv_dup(const arg *src, int argc);
 void conn_release_argv(client *c);
 size_t conn_output_pending(const client *c);
 size_t conn_qbuf_used(const client *c);
