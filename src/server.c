@@ -82,9 +82,14 @@ int arg_ll_range(client *c, const arg *a, long long min, long long max, long lon
                  const char *err)
 {
     long long v;
-    if (!str_to_ll(a->p, a->len, &v) || v < min || v > max) {
+    int is_int = str_to_ll(a->p, a->len, &v);
+    if (!is_int || v < min || v > max) {
+        /* As Redis's getRangeLongFromObjectOrReply: a given message covers
+         * both failures; without one, each has its own. */
         if (err)
             reply_error(c, err);
+        else if (!is_int)
+            reply_error(c, ERR_NOT_INT);
         else
             reply_errorf(c, "value is out of range, value must between %lld and %lld", min, max);
         return -1;

@@ -202,7 +202,7 @@ static void cmd_reset(client *c)
 static void cmd_select(client *c)
 {
     long long id;
-    if (arg_ll_range(c, &c->argv[1], INT32_MIN, INT32_MAX, &id, ERR_NOT_INT))
+    if (arg_ll_range(c, &c->argv[1], INT32_MIN, INT32_MAX, &id, NULL))
         return;
     db *d = db_get((int)id);
     if (!d) {

@@ -87,3 +87,14 @@ Test(regressions, header_nul_hides_the_cr)
     cr_assert_str_eq(in, "-ERR Protocol error: too big mbulk count string\r\n");
     close(fd);
 }
+
+/* Found by the differential tester: SELECT of an index outside int range
+ * names the range, like Redis's getIntFromObjectOrReply. */
+Test(regressions, select_index_out_of_int_range)
+{
+    redisContext *c = srv_connect(s);
+    expect_error(c, "ERR value is out of range, value must between -2147483648 and 2147483647",
+                 "SELECT 9223372036854775807");
+    expect_error(c, "ERR value is not an integer or out of range", "SELECT abc");
+    redisFree(c);
+}
