@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ enum kind { K_BOOL, K_INT, K_LL, K_MEM, K_STR, K_ENUM, K_SPECIAL, K_COMPAT };
 #define F_IMMUTABLE 1
 #define F_SENSITIVE 2
 #define F_HIDDEN 4 /* CONFIG GET shows it only when named exactly */
+#define F_UNSIGNED 8 /* K_MEM that Redis keeps unsigned: past INT64_MAX = INT64_MAX */
 
 typedef struct param param;
 typedef int special_set(param *p, const char *v, const char **err);
@@ -266,10 +268,8 @@ static int listening(void)
 static int set_port(param *p, const char *v, const char **err)
 {
     (void)p;
-    char *end;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (!*v || *end || errno) {
+    long long n;
+    if (!str_to_ll(v, strlen(v), &n)) {
         *err = "argument couldn't be parsed into an integer";
         return -1;
     }
@@ -316,10 +316,8 @@ static int set_mem_or_percent(param *p, const char *v, const char **err)
     size_t n = strlen(v);
     char buf[64];
     if (n && v[n - 1] == '%') {
-        char *end;
-        errno = 0;
-        long long perc = strtoll(v, &end, 10);
-        if (n == 1 || end != v + n - 1 || errno || perc < 0) {
+        long long perc;
+        if (!str_to_ll(v, n - 1, &perc) || perc < 0) {
             *err = "argument must be a memory or percent value";
             return -1;
         }
@@ -394,7 +392,7 @@ static param params[] = {
      .def = ""},
     {.name = "dir", .kind = K_SPECIAL, .set = set_dir, .get = get_dir, .def = ""},
     {.name = "maxmemory", .kind = K_MEM, .ptr = &srv.maxmemory, .min = 0, .max = INT64_MAX,
-     .def = "0", .apply = apply_maxmemory},
+     .def = "0", .flags = F_UNSIGNED, .apply = apply_maxmemory},
     {.name = "maxmemory-policy", .kind = K_ENUM, .ptr = &srv.maxmemory_policy,
      .enums = policies, .def = "noeviction"},
     INT("maxmemory-samples", maxmemory_samples, 1, 64, "5"),
@@ -520,43 +518,43 @@ static param *find_param(const char *name)
     return NULL;
 }
 
+/* Redis's memtoull: digits (leading zeros allowed, no sign, no spaces) and
+ * an optional unit; "" is 0. */
 long long config_parse_memory(const char *s, int *ok)
 {
-    char *end;
-    errno = 0;
+    static const struct {
+        const char *u;
+        long long m;
+    } units[] = {{"", 1},           {"b", 1},           {"k", 1000},         {"kb", 1024},
+                 {"m", 1000000},    {"mb", 1024 * 1024}, {"g", 1000000000LL}, {"gb", 1LL << 30},
+                 {NULL, 0}};
     *ok = 0;
-    if (!*s)
+    const char *u = s;
+    while (*u >= '0' && *u <= '9')
+        u++;
+    long long mul = 0;
+    for (int i = 0; units[i].u; i++)
+        if (strcasecmp(u, units[i].u) == 0)
+            mul = units[i].m;
+    if (mul == 0)
         return 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s)
-        return 0;
-    long long mul = 1;
-    if (*end) {
-        static const struct {
-            const char *u;
-            long long m;
-        } units[] = {{"b", 1},          {"k", 1000},          {"kb", 1024},
-                     {"m", 1000000},    {"mb", 1024 * 1024},  {"g", 1000000000LL},
-                     {"gb", 1LL << 30}, {NULL, 0}};
-        int found = 0;
-        for (int i = 0; units[i].u; i++) {
-            if (strcasecmp(end, units[i].u) == 0) {
-                mul = units[i].m;
-                found = 1;
-            }
+    unsigned long long v = 0;
+    for (const char *p = s; p < u; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (ULLONG_MAX - d) / 10) {
+            v = ULLONG_MAX; /* strtoull saturates, and Redis does not check */
+            break;
         }
-        if (!found)
-            return 0;
+        v = v * 10 + d;
     }
-    if (v && (v > INT64_MAX / mul || v < INT64_MIN / mul))
-        return 0;
     *ok = 1;
-    return v * mul;
+    /* Redis 7.0 neither checks the product nor the cast: past INT64_MAX it
+     * wraps negative, and range checks then reject it. */
+    return (long long)(v * (unsigned long long)mul);
 }
 
 static int parse_value(param *p, const char *v, const char **err)
 {
-    char *end;
     long long n;
     int ok;
     switch (p->kind) {
@@ -572,9 +570,7 @@ static int parse_value(param *p, const char *v, const char **err)
         return 0;
     case K_INT:
     case K_LL:
-        errno = 0;
-        n = strtoll(v, &end, 10);
-        if (!*v || *end || errno) {
+        if (!str_to_ll(v, strlen(v), &n)) {
             *err = "argument couldn't be parsed into an integer";
             return -1;
         }
@@ -585,6 +581,8 @@ static int parse_value(param *p, const char *v, const char **err)
             *err = "argument must be a memory value";
             return -1;
         }
+        if (n < 0 && (p->flags & F_UNSIGNED))
+            n = INT64_MAX;
     check_range:
         if (n < p->min || n > p->max) {
             static char buf[128];

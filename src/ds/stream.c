@@ -701,9 +701,10 @@ static void iter_load(stream_iter *it)
         int flags;
         const unsigned char *b = entry_head(p, &it->prev, &flags);
         stream_id id = it->prev;
-        if (stream_id_cmp(id, it->end) > 0)
-            break;
-        if (stream_id_cmp(id, it->start) >= 0 && !(it->skip_tombstones && (flags & F_DELETED))) {
+        int skip = it->skip_tombstones && (flags & F_DELETED);
+        if (!skip && stream_id_cmp(id, it->end) > 0)
+            break; /* tombstones may be out of order (see iter_next_fwd) */
+        if (!skip && stream_id_cmp(id, it->start) >= 0) {
             if (it->rn == it->rvcap) {
                 size_t cap = it->rvcap * 2;
                 stream_rev_ent *nv = ds_malloc(sizeof(*nv) * cap);
@@ -781,10 +782,13 @@ static int iter_next_fwd(stream_iter *it, stream_id *id, uint64_t *nfields)
         int flags;
         const unsigned char *b = entry_head(it->p, &it->prev, &flags);
         it->p = entry_skip_body(b, flags, it->mcount);
-        if (stream_id_cmp(it->prev, it->end) > 0)
-            return 0;
+        /* Tombstones are skipped before the end test: after XSETID lowered
+         * last_id below a deleted maximum, later entries follow a larger
+         * (deleted) ID inside the same node.  Live entries stay ascending. */
         if (stream_id_cmp(it->prev, it->start) < 0 || (it->skip_tombstones && (flags & F_DELETED)))
             continue;
+        if (stream_id_cmp(it->prev, it->end) > 0)
+            return 0;
         *id = it->prev;
         it->same = flags & F_SAME;
         it->fp = b;
@@ -902,11 +906,16 @@ static unsigned char *node_find(const stream *s, size_t i, stream_id id)
     while (p < end) {
         int flags;
         const unsigned char *b = entry_head(p, &cur, &flags);
-        int c = stream_id_cmp(cur, id);
-        if (c == 0)
-            return (unsigned char *)p;
-        if (c > 0)
-            return NULL;
+        /* Only live entries count: after XSETID lowered last_id below a
+         * deleted maximum, tombstones may be out of order, even carry the
+         * ID of a later live entry.  Live entries stay ascending. */
+        if (!(flags & F_DELETED)) {
+            int c = stream_id_cmp(cur, id);
+            if (c == 0)
+                return (unsigned char *)p;
+            if (c > 0)
+                return NULL;
+        }
         p = entry_skip_body(b, flags, mcount);
     }
     return NULL;
@@ -1413,13 +1422,18 @@ static int verify_group(const stream_group *g)
 
 int stream_verify(const stream *s)
 {
+    /* Entries are appended in ascending order, but XSETID may lower last_id
+     * below a deleted maximum, so only live entries are checked to ascend
+     * (across nodes too); tombstones may be out of order. */
     uint64_t live = 0;
     size_t bytes = s->refs ? ds_alloc_size(s->refs) : 0;
+    stream_id last_live = {0, 0};
+    int any_live = 0;
     for (size_t i = 0; i < s->nnodes; i++) {
         const stream_ref *r = ref_at(s, i);
         const stream_node *n = r->node;
         bytes += node_alloc_bytes(n);
-        if (i > 0 && stream_id_cmp(ref_at(s, i - 1)->node->last, r->first) >= 0)
+        if (any_live && stream_id_cmp(last_live, r->first) >= 0)
             return -1;
         uint64_t mcount;
         const unsigned char *p = node_entries(n, &mcount, NULL);
@@ -1432,12 +1446,15 @@ int stream_verify(const stream *s)
             const unsigned char *b = entry_head(p, &cur, &flags);
             if (k == 0 && stream_id_cmp(cur, r->first) != 0)
                 return -2;
-            if (k > 0 && stream_id_cmp(cur, prev_id) <= 0)
-                return -3;
-            if (flags & F_DELETED)
+            if (flags & F_DELETED) {
                 nd++;
-            else
+            } else {
+                if (any_live && stream_id_cmp(cur, last_live) <= 0)
+                    return -3;
+                last_live = cur;
+                any_live = 1;
                 nl++;
+            }
             prev_id = cur;
             k++;
             p = entry_skip_body(b, flags, mcount);
@@ -1450,7 +1467,7 @@ int stream_verify(const stream *s)
             return -5;
         if (stream_id_cmp(prev_id, n->last) != 0)
             return -6;
-        if (stream_id_cmp(n->last, s->last_id) > 0)
+        if (any_live && stream_id_cmp(last_live, s->last_id) > 0)
             return -7;
         live += nl;
     }

@@ -425,6 +425,26 @@ Test(config_cmd, set_errors_are_redis_exact)
     expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'loglevel') - "
                     "argument(s) must be one of the following: debug, verbose, notice, warning",
                  "CONFIG SET loglevel loud");
+    /* Integers as Redis's string2ll: no sign, leading zero or space; memory
+     * values as its memtoull: leading zeros and "" are fine, signs are not. */
+    const char *not_int[] = {"+5", "007", "-0", " 5", ""};
+    for (size_t i = 0; i < sizeof(not_int) / sizeof(*not_int); i++) {
+        redisReply *r = redisCommand(c, "CONFIG SET stream-node-max-entries %s", not_int[i]);
+        cr_assert_eq(r->type, REDIS_REPLY_ERROR, "'%s'", not_int[i]);
+        cr_assert_str_eq(r->str, "ERR CONFIG SET failed (possibly related to argument "
+                                 "'stream-node-max-entries') - argument couldn't be parsed "
+                                 "into an integer");
+        freeReplyObject(r);
+    }
+    expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - "
+                    "argument must be a memory value",
+                 "CONFIG SET maxmemory +5");
+    expect_status(c, "OK", "CONFIG SET maxmemory 007kb");
+    expect_get(c, "maxmemory", "7168");
+    expect_status(c, "OK", "CONFIG SET maxmemory 0");
+    expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - "
+                    "argument must be between 1048576 and 9223372036854775807 inclusive",
+                 "CONFIG SET proto-max-bulk-len 99999999999999999999gb");
     redisFree(c);
     stop(s);
 }

@@ -289,6 +289,39 @@ Test(stream, tombstones_and_xdel_bookkeeping)
     stream_free(s);
 }
 
+/* XSETID may lower last_id below a deleted maximum (Redis checks it only
+ * against the top live entry), so later entries follow a larger tombstone in
+ * the same node, even one with their own ID.  Found by tests/diff. */
+Test(stream, xsetid_below_deleted_max)
+{
+    stream *s = stream_new();
+    add1(s, sid(21, 2), "f", "v", 100);
+    add1(s, ID_MAX, "f", "hello", 100);
+    cr_assert_eq(stream_xdel(s, &ID_MAX, 1), 1);
+    s->last_id = sid(47, 0); /* XSETID x 47 */
+    add1(s, sid(59, 0), "f2", "w", 100);
+    stream_id out[8];
+    cr_assert_eq(range_ids(s, sid(50, 0), sid(100, 0), 0, out, 8), 1);
+    ASSERT_ID(out[0], 59, 0);
+    cr_assert_eq(range_ids(s, sid(50, 0), sid(100, 0), 1, out, 8), 1);
+    ASSERT_ID(out[0], 59, 0);
+    cr_assert_eq(range_ids(s, ID_MIN, ID_MAX, 1, out, 8), 2);
+    ASSERT_ID(out[0], 59, 0);
+    ASSERT_ID(out[1], 21, 2);
+    cr_assert(stream_entry_exists(s, sid(59, 0)));
+    /* a tombstone carrying the ID of a later live entry */
+    stream_id e = sid(59, 0);
+    cr_assert_eq(stream_xdel(s, &e, 1), 1);
+    s->last_id = sid(50, 0);
+    add1(s, sid(59, 0), "f", "again", 100);
+    cr_assert(stream_entry_exists(s, sid(59, 0)));
+    cr_assert_eq(range_ids(s, sid(59, 0), sid(59, 0), 0, out, 8), 1);
+    cr_assert_eq(stream_xdel(s, &e, 1), 1);
+    cr_assert_eq(s->length, 1);
+    cr_assert_eq(stream_verify(s), 0);
+    stream_free(s);
+}
+
 Test(stream, trim_maxlen_exact_and_approx)
 {
     stream *s = stream_new();
