@@ -1674,6 +1674,9 @@ static void cmd_xautoclaim(client *c)
     long long minidle, count = 100;
     stream_id start;
     int sx, justid = 0;
+    /* Redis looks the key up before parsing (a keymiss event even when an
+     * argument is then rejected); the type and group are checked after. */
+    obj *o = db_lookup_read(c, c->argv[1].p, c->argv[1].len);
     if (arg_ll(c, &c->argv[4], &minidle, "Invalid min-idle-time argument for XAUTOCLAIM") < 0)
         return;
     if (minidle < 0)
@@ -1698,11 +1701,9 @@ static void cmd_xautoclaim(client *c)
             return;
         }
     }
-    obj *o;
-    int wrong;
-    stream_group *g = lookup_group(c, &o, &wrong);
-    if (wrong)
+    if (o && wrong_type(c, o))
         return;
+    stream_group *g = o ? stream_group_find(o->ptr, c->argv[2].p, c->argv[2].len) : NULL;
     if (!g) {
         reply_nogroup(c);
         return;
