@@ -17,60 +17,18 @@
 #   SLUICE_SERVER, REDIS_SERVER   binaries to use
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
-REDIS_SERVER=${REDIS_SERVER:-redis-server}
+. "$(dirname "$0")/lib.sh"
 JOBS=${POOL_JOBS:-1000000}
 ROUNDS=${POOL_ROUNDS:-3}
 PRODUCERS=${POOL_PRODUCERS:-4}
 WORKERS=${POOL_WORKERS:-8}
 BATCH=${POOL_BATCH:-100}
 
-tmp=$(mktemp -d /tmp/sluice-pool.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() {
-    echo "brpop_pool: $*" >&2
-    exit 1
-}
-
-[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
-command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER"
+bench_init brpop_pool 7270
 
 bin=$tmp/brpop_pool
 cc -O2 -Wall -Wextra -o "$bin" "$here/brpop_pool.c" -lhiredis -lpthread || die "build failed"
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-next_port=${BENCH_PORT:-7270}
-free_port() {
-    while port_busy "$next_port"; do next_port=$((next_port + 1)); done
-    echo "$next_port"
-    next_port=$((next_port + 1))
-}
-
-start_server() { # name port cmd... -> started_pid
-    local name=$1 port=$2
-    shift 2
-    mkdir -p "$tmp/$name"
-    (cd "$tmp/$name" && exec "$@") >"$tmp/$name.log" 2>&1 &
-    started_pid=$!
-    pids+=("$started_pid")
-    for _ in $(seq 1 100); do
-        kill -0 "$started_pid" 2>/dev/null || die "$name exited at start-up"
-        [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0
-        sleep 0.05
-    done
-    die "$name did not answer PING on port $port"
-}
 
 redis_port=$(free_port)
 start_server redis "$redis_port" "$REDIS_SERVER" --port "$redis_port" --save '' \
@@ -80,9 +38,6 @@ sluice_port=$(free_port)
 start_server sluice "$sluice_port" "$SLUICE_SERVER" --port "$sluice_port" --appendonly no
 sluice_pid=$started_pid
 
-field() { # line key
-    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
 
 best_r_cpu=0 best_s_cpu=0 best_r_wall=0 best_s_wall=0
 printf "%-7s %5s | %10s %8s %14s\n" server round "jobs/s" "cpu s" "jobs/cpu-s"

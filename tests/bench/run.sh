@@ -43,10 +43,7 @@
 # starting with '#' are comments.
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
-REDIS_SERVER=${REDIS_SERVER:-redis-server}
+. "$(dirname "$0")/lib.sh"
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
 CLIENTS=${BENCH_CLIENTS:-50}
 QUICK=${BENCH_QUICK:-0}
@@ -63,7 +60,6 @@ else
 fi
 PIPELINES=${BENCH_PIPELINES:-1,16,256}
 SELECT=$(echo "${BENCH_TESTS:-}" | tr 'A-Z' 'a-z' | tr -d ' ')
-TICK=$(getconf CLK_TCK)
 
 # ---- rows ------------------------------------------------------------------
 
@@ -106,90 +102,9 @@ is_core() {
 
 # ---- servers ----------------------------------------------------------------
 
-tmp=$(mktemp -d /tmp/sluice-bench.XXXXXX)
-pids=()
+bench_init bench 7400
 
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do
-        [ -n "$p" ] && kill "$p" 2>/dev/null
-    done
-    for p in "${pids[@]:-}"; do
-        [ -n "$p" ] && wait "$p" 2>/dev/null
-    done
-    pids=()
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'echo; echo "interrupted: stopping servers" >&2; exit 130' INT TERM
-
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
-
-port_busy() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-next_port=${BENCH_PORT:-7400}
-free_port() {
-    while port_busy "$next_port"; do
-        next_port=$((next_port + 1))
-    done
-    echo "$next_port"
-    next_port=$((next_port + 1))
-}
-
-# Command prefix for a process of the benchmark (CPU pinning, priority).
-pin() { # cpu
-    if [ -n "${BENCH_NICE:-}" ]; then
-        echo "nice -n $BENCH_NICE"
-    fi
-    if [ "${BENCH_PIN:-0}" = 1 ] && command -v taskset >/dev/null; then
-        echo "taskset -c $1"
-    fi
-}
-
-# start_server name port cmd... ; sets $started_pid
-start_server() {
-    local name=$1 port=$2
-    shift 2
-    mkdir -p "$tmp/$name"
-    (cd "$tmp/$name" && exec $(pin 0) "$@") >"$tmp/$name.log" 2>&1 &
-    started_pid=$!
-    pids+=("$started_pid")
-    local i
-    for i in $(seq 1 100); do
-        if ! kill -0 "$started_pid" 2>/dev/null; then
-            tail -20 "$tmp/$name.log" >&2
-            die "$name exited at start-up"
-        fi
-        if [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    die "$name did not answer PING on port $port"
-}
-
-cpu_ticks() { # pid -> utime+stime in clock ticks
-    # Field 2 (comm) may hold spaces: cut everything up to the last ')'.
-    local s
-    s=$(cat "/proc/$1/stat") || die "process $1 is gone"
-    s=${s##*) }
-    set -- $s
-    # After comm: state=1 ... utime=12 stime=13 (fields 14 and 15 overall).
-    echo $((${12} + ${13}))
-}
-
-rss_kb() {
-    awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
-}
-
-command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER (make deps)"
 command -v "$REDIS_BENCHMARK" >/dev/null || die "no $REDIS_BENCHMARK (make deps)"
-[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
 
 redis_port=$(free_port)
 start_server redis "$redis_port" "$REDIS_SERVER" --port "$redis_port" --save '' \
@@ -218,7 +133,7 @@ run_one() {
     fi
     local t0 t1 out rps
     t0=$(cpu_ticks "$pid")
-    out=$($(pin 1) "$REDIS_BENCHMARK" -p "$port" -c "$CLIENTS" -n "$n" -P "$pipe" --csv \
+    out=$($(bench_prefix 1) "$REDIS_BENCHMARK" -p "$port" -c "$CLIENTS" -n "$n" -P "$pipe" --csv \
         "${args[@]}" 2>"$tmp/rb.err")
     t1=$(cpu_ticks "$pid")
     # Last CSV line is the measured test (LRANGE first runs its own LPUSH).
@@ -241,13 +156,6 @@ best() {
         else print (b + 0 < a + 0) ? b : a }'
 }
 
-# ratio sluice redis -> "1.23" or "-"
-ratio() {
-    awk -v s="$1" -v r="$2" 'BEGIN {
-        if (s == "" || r == "" || r + 0 == 0) print "-"
-        else printf "%.2f\n", s / r }'
-}
-
 # ---- table -------------------------------------------------------------------
 
 fmt_row() {
@@ -258,11 +166,7 @@ echo "Sluice vs Redis $redis_ver: redis-benchmark -c $CLIENTS, best of $ROUNDS" 
     "alternating rounds; -n $N_P1 at -P 1, $N_P16 at -P 16, $N_DEEP otherwise"
 echo "redis pid $redis_pid port $redis_port; sluice pid $sluice_pid port $sluice_port;" \
     "$(nproc) CPUs$([ "${BENCH_PIN:-0}" = 1 ] && echo ", pinned")"
-load=$(cut -d' ' -f1 /proc/loadavg)
-if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
-    echo "WARNING: load average $load before the run: other work competes for the CPUs;"
-    echo "         ratios are unreliable (the benchmark assumes an otherwise idle machine)"
-fi
+warn_if_loaded
 echo
 fmt_row test P "redis op/s" "sluice op/s" ratio "redis us" "sluice us" ratio target
 fmt_row "------------" "----" "-----------" "-----------" "------" "--------" "--------" \

@@ -20,57 +20,12 @@
 #   SLUICE_SERVER, REDIS_SERVER binaries to use
 set -uo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-SLUICE_SERVER=${SLUICE_SERVER:-$root/src/sluice-server}
-REDIS_SERVER=${REDIS_SERVER:-redis-server}
+. "$(dirname "$0")/lib.sh"
 N=${STREAM_MEM_N:-1000000}
 CONSUMERS=${STREAM_MEM_CONSUMERS:-1}
 
-tmp=$(mktemp -d /tmp/sluice-streammem.XXXXXX)
-pids=()
-cleanup() {
-    local p
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
-    for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() {
-    echo "stream_mem: $*" >&2
-    exit 1
-}
-
-[ -x "$SLUICE_SERVER" ] || die "no $SLUICE_SERVER (run make)"
-command -v "$REDIS_SERVER" >/dev/null || die "no $REDIS_SERVER"
-command -v redis-cli >/dev/null || die "no redis-cli"
+bench_init stream_mem 7370
 command -v python3 >/dev/null || die "no python3"
-
-port_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-next_port=${BENCH_PORT:-7370}
-pick_port() {
-    while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
-    echo "$next_port"
-    next_port=$((next_port + 1))
-}
-
-wait_ping() {
-    local i
-    for i in $(seq 1 100); do
-        [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
-used_memory() {
-    redis-cli -p "$1" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'
-}
 
 # The XADD commands in RESP, generated once.
 python3 - "$N" >"$tmp/xadd.resp" <<'EOF'
@@ -91,10 +46,8 @@ measure() { # name binary extra-args...
     local name=$1 bin=$2
     shift 2
     local port
-    port=$(pick_port)
-    "$bin" --port "$port" --save '' --appendonly no "$@" >"$tmp/$name.log" 2>&1 &
-    pids+=($!)
-    wait_ping "$port" || die "$name did not start (see $tmp/$name.log)"
+    port=$(free_port)
+    start_server "$name" "$port" "$bin" --port "$port" --save '' --appendonly no "$@"
     local m0 m1 m2 m3 share i
     m0=$(used_memory "$port")
     redis-cli -p "$port" --pipe <"$tmp/xadd.resp" >/dev/null || die "$name: XADD pipe failed"
