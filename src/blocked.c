@@ -62,6 +62,7 @@ struct block_state {
     el_timer *timer;
     int has_deadline;
     command *cmd;
+    long long call_usec; /* the blocking call itself (blocked_note_call_usec) */
     void *priv;
 };
 
@@ -114,6 +115,12 @@ size_t blocked_keys_count(void)
 size_t blocked_timeout_count(void)
 {
     return n_with_timeout;
+}
+
+void blocked_note_call_usec(client *c, long long usec)
+{
+    if (c->bstate)
+        c->bstate->call_usec = usec;
 }
 
 /* ---- step 1: block ---- */
@@ -278,7 +285,7 @@ static void release(client *c, int failed, long long usec)
         b->ops->free(b->priv);
     if (b->cmd) {
         b->cmd->calls++;
-        b->cmd->usec += usec;
+        b->cmd->usec += b->call_usec + usec;
         if (failed)
             b->cmd->failed_calls++;
     }
@@ -313,7 +320,7 @@ static void served(client *c, long long usec)
     if (!blocked_served_hook)
         return;
     argv_save sv = argv_enter(c);
-    blocked_served_hook(c, usec);
+    blocked_served_hook(c, c->bstate->call_usec + usec);
     argv_leave(c, sv);
 }
 

@@ -120,4 +120,9 @@ size_t blocked_timeout_count(void); /* blocked clients with a deadline (INFO's
  * while it runs.  NULL: nothing is logged. */
 extern void (*blocked_served_hook)(client *c, long long usec);
 
+/* The time the blocking call itself took (call() measures it once the
+ * handler has blocked the client): added to the command's usec and to the
+ * slow-log duration when it is served, as Redis's updateStatsOnUnblock. */
+void blocked_note_call_usec(client *c, long long usec);
+
 #endif

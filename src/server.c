@@ -356,6 +356,13 @@ static void slowlog_push(client *c, long long dur)
     }
 }
 
+/* A blocked command is logged when it is served or CLIENT UNBLOCKed, with
+ * the time of its first call plus that of serving it (not while blocked). */
+static void slowlog_unblocked(client *c, long long usec)
+{
+    slowlog_push(c, usec);
+}
+
 static str repr(str s, const char *p, size_t len)
 {
     s = str_cat(s, "\"", 1);
@@ -433,7 +440,8 @@ void call(client *c, command *cmd)
     srv.clock_mono_us = end;
     long long dur = (long long)(end - start);
     if (c->flags & CLIENT_BLOCKED) {
-        /* Counted when it is served or times out. */
+        /* Counted (with this time) when it is served or times out. */
+        blocked_note_call_usec(c, dur);
     } else {
         cmd->calls++;
         cmd->usec += dur;
@@ -753,6 +761,7 @@ void server_init(void)
     db_init_all(srv.dbnum);
     server_init_commands();
     blocked_init();
+    blocked_served_hook = slowlog_unblocked;
     pubsub_init();
     aof_init();
     script_init();

@@ -14,6 +14,7 @@
 #include "../server.h"
 
 #include "../aof.h"
+#include "../blocked.h"
 #include "../ds/alloc.h"
 #include "../ds/util.h"
 #include "../pubsub.h"
@@ -281,7 +282,7 @@ static str sec_clients(str s)
                 "client_recent_max_output_buffer:%zu\r\nblocked_clients:%zu\r\n"
                 "tracking_clients:0\r\nclients_in_timeout_table:%zu\r\n",
                 n->nclients, srv.maxclients, maxin, maxout, srv.blocked_clients,
-                srv.blocked_clients);
+                blocked_timeout_count());
 }
 
 static const char *policy_name(int p)

@@ -518,3 +518,38 @@ Test(blocking, unblocked_client_with_input_in_the_same_turn)
     close(sleeper);
     redisFree(c);
 }
+
+/* INFO counts clients with a deadline in clients_in_timeout_table; a served
+ * blocking command reaches the slow log (after the push that served it) and
+ * INFO commandstats once, as Redis's updateStatsOnUnblock does. */
+Test(blocking, timeout_table_slowlog_and_commandstats)
+{
+    redisContext *c = srv_connect(s);
+    expect_status(c, "OK", "CONFIG SET slowlog-log-slower-than 0");
+    expect_status(c, "OK", "CONFIG RESETSTAT");
+    int forever = block_client(c, "BLPOP sq 0");
+    int timed = block_client(c, "BLPOP sq2 30");
+    cr_assert_eq(info_field(c, "blocked_clients"), 2);
+    cr_assert_eq(info_field(c, "clients_in_timeout_table"), 1);
+    expect_status(c, "OK", "SLOWLOG RESET");
+    expect_int(c, 1, "RPUSH sq job");
+    raw_read_expect(forever, "*2\r\n$2\r\nsq\r\n$3\r\njob\r\n", 2000);
+    redisReply *r = cmd(c, "SLOWLOG GET 2");
+    cr_assert_eq(r->type, REDIS_REPLY_ARRAY);
+    cr_assert_eq(r->elements, 2);
+    redisReply *newest = r->element[0]->element[3], *older = r->element[1]->element[3];
+    cr_assert_eq(newest->elements, 3);
+    cr_assert_str_eq(newest->element[0]->str, "BLPOP");
+    cr_assert_str_eq(newest->element[1]->str, "sq");
+    cr_assert_str_eq(older->element[0]->str, "RPUSH");
+    freeReplyObject(r);
+    r = cmd(c, "INFO commandstats");
+    cr_assert_not_null(strstr(r->str, "cmdstat_blpop:calls=1,"), "%s", r->str);
+    freeReplyObject(r);
+    close(timed);
+    wait_blocked(c, 0);
+    cr_assert_eq(info_field(c, "clients_in_timeout_table"), 0);
+    expect_status(c, "OK", "CONFIG SET slowlog-log-slower-than 10000");
+    close(forever);
+    redisFree(c);
+}
