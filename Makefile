@@ -33,7 +33,7 @@ INTEG_BIN = $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 SERVER = src/sluice-server
 TOOLS = $(patsubst src/tools/%.c,src/%,$(wildcard src/tools/*.c))
 
-.PHONY: all deps run test unit integration compat bench asan clean install fuzz
+.PHONY: all deps run test unit integration compat frameworks bench asan clean install fuzz
 
 all: $(SERVER) $(TOOLS)
 
@@ -70,11 +70,16 @@ integration: all $(INTEG_BIN)
 compat: all
 	@bash redis-compat/run.sh --server $(CURDIR)/$(SERVER)
 
+# Celery, RQ, Sidekiq and BullMQ workers against a spawned server (issue 8).
+frameworks: all
+	@bash tests/frameworks/run.sh --server $(CURDIR)/$(SERVER)
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit integration
 	@$(MAKE) --no-print-directory fuzz-replay diff-quick
 	@$(MAKE) --no-print-directory compat
+	@$(MAKE) --no-print-directory frameworks
 
 bench: deps all
 	@bash tests/bench/run.sh

@@ -23,6 +23,11 @@ PACKAGES=(
     redis-tools       # redis-cli, redis-benchmark
     redis-server      # the reference server for side-by-side runs
     python3-redis     # redis-py client checks
+    python3-celery    # tests/frameworks: Celery 5 workers (kombu redis transport)
+    python3-rq        # tests/frameworks: RQ workers
+    ruby-sidekiq      # tests/frameworks: Sidekiq 6 workers
+    ruby-redis        # tests/frameworks: Sidekiq's client
+    nodejs            # tests/frameworks: BullMQ (npm package, see below)
     dpkg-dev          # apt-get source (redis-compat/fetch.sh)
 )
 
@@ -52,7 +57,32 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 
+# BullMQ for tests/frameworks comes from the npm registry, pinned by
+# tests/frameworks/bullmq/package-lock.json; installed again only when the
+# lock file changed.  Without npm the BullMQ check reports SKIPPED.
+npm_deps() {
+    local dir here
+    here=$(cd "$(dirname "$0")/.." && pwd)
+    dir=$here/tests/frameworks/bullmq
+    [ -f "$dir/package-lock.json" ] || return 0
+    if [ -f "$dir/node_modules/.package-lock.json" ] &&
+        [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "deps: npm not found: BullMQ framework tests will be skipped" >&2
+        return 0
+    fi
+    echo "deps: npm ci (tests/frameworks/bullmq)"
+    if ! npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null; then
+        echo "deps: npm ci failed: BullMQ framework tests will be skipped" >&2
+        return 0
+    fi
+    touch "$dir/node_modules/.package-lock.json"
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
+    npm_deps
     [ "$quiet" -eq 1 ] || echo "deps: all ${#PACKAGES[@]} packages present"
     exit 0
 fi
@@ -72,3 +102,4 @@ echo "deps: installing ${missing[*]}"
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "deps: done"
+npm_deps
