@@ -7,8 +7,9 @@
 #include <stddef.h>
 
 void config_set_defaults(void);
-/* Load a file (may be NULL) then the extra "name value" lines; exits with
- * file, line and reason on a bad directive. */
+/* Load a file (may be NULL) then the extra "name value" lines, which are
+ * appended to the file's text after a "\n" as Redis does (so they are
+ * numbered after it); exits with line and reason on a bad directive. */
 void config_load(const char *path, const char *extra);
 /* 0 ok; -1 with *err set ("argument must be ..."), or -2 unknown name. */
 int config_set(const char *name, const char *value, const char **err);

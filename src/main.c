@@ -8,6 +8,7 @@
 #include "net/listen.h"
 #include "server.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,25 @@ static str options_from_argv(int argc, char **argv, int start)
             opts = str_cat(opts, a + 2, strlen(a + 2));
             opts = str_cat(opts, " ", 1);
         } else {
-            /* A value: quote it so empty strings and spaces survive. */
+            /* A value: quoted as Redis's sdscatrepr, so empty strings,
+             * spaces and newlines survive (and errors show it as Redis). */
             opts = str_cat(opts, "\"", 1);
-            for (const char *p = a; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                    opts = str_cat(opts, "\\", 1);
-                opts = str_cat(opts, p, 1);
+            for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+                char esc[8];
+                int n = 0;
+                switch (*p) {
+                case '"': n = snprintf(esc, sizeof(esc), "\\\""); break;
+                case '\\': n = snprintf(esc, sizeof(esc), "\\\\"); break;
+                case '\n': n = snprintf(esc, sizeof(esc), "\\n"); break;
+                case '\r': n = snprintf(esc, sizeof(esc), "\\r"); break;
+                case '\t': n = snprintf(esc, sizeof(esc), "\\t"); break;
+                case '\a': n = snprintf(esc, sizeof(esc), "\\a"); break;
+                case '\b': n = snprintf(esc, sizeof(esc), "\\b"); break;
+                default:
+                    n = isprint(*p) ? snprintf(esc, sizeof(esc), "%c", *p)
+                                    : snprintf(esc, sizeof(esc), "\\x%02x", *p);
+                }
+                opts = str_cat(opts, esc, (size_t)n);
             }
             opts = str_cat(opts, "\" ", 2);
         }

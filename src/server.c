@@ -755,9 +755,12 @@ void server_init(void)
     srand((unsigned)(seed[0] | seed[1] << 8 | seed[2] << 16));
     srandom((unsigned)(seed[3] | seed[4] << 8 | seed[5] << 16));
 
-    srv.loop = el_new(srv.maxclients + 1024);
+    /* maxclients goes up to UINT_MAX (as in Redis): the descriptor tables
+     * are sized for at most a million clients. */
+    int setsize = (int)(srv.maxclients < 1000000 ? srv.maxclients : 1000000) + 1024;
+    srv.loop = el_new(setsize);
     net_hooks hooks = {server_exec, on_client_free, is_unauth, on_error_reply, on_accept};
-    srv.net = net_new(srv.loop, (int)srv.maxclients + 1024, &hooks);
+    srv.net = net_new(srv.loop, setsize, &hooks);
     db_init_all(srv.dbnum);
     server_init_commands();
     blocked_init();

@@ -1047,7 +1047,7 @@ Test(aof, persistence_config_params)
     cr_assert(strncmp(s, "#TS:", 4) == 0, "%s", s);
     free(s);
     expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'appendfsync') - "
-                    "argument(s) must be one of the following: always, everysec, no",
+                    "argument(s) must be one of the following: everysec, always, no",
                  "CONFIG SET appendfsync sometimes");
     expect_status(c, "OK", "CONFIG SET appendfsync always");
     expect_status(c, "OK", "SET t 2");

@@ -8,10 +8,8 @@
  * deliberate difference from Redis is the banner, "(Sluice <version>)"
  * instead of "(Redis 7.0.15)", the version taken from `sluice-server -v`.
  *
- * Tests in the suite `config_redis_diff` state Redis's behaviour where
- * Sluice currently differs; they are disabled so `make integration` stays
- * green, and are listed in the bench engineer's report for config.c's owner.
- * Remove `.disabled = true` once fixed. */
+ * Redis's behaviour is the reference throughout: when a test and
+ * redis-server 7.0.15 disagree, the test is wrong. */
 #include "harness.h"
 
 #include <errno.h>
@@ -281,6 +279,50 @@ Test(config_fatal, good_file_then_bad_flag_keeps_the_file_valid)
     cr_assert_not_null(strstr(r.out, want), "got: %s", r.out);
 }
 
+/* Redis: a standard directive with the wrong number of arguments says so. */
+Test(config_fatal, wrong_number_of_arguments)
+{
+    expect_fatal_file("port 1 2\n", 1, "port 1 2", "wrong number of arguments");
+    expect_fatal_file("port\n", 1, "port", "wrong number of arguments");
+    expect_fatal_file("requirepass a b\n", 1, "requirepass a b", "wrong number of arguments");
+    expect_fatal_file("notify-keyspace-events K E\n", 1, "notify-keyspace-events K E",
+                      "wrong number of arguments");
+    /* Multi-argument parameters check their arguments themselves. */
+    expect_fatal_file("oom-score-adj-values 1 2\n", 1, "oom-score-adj-values 1 2",
+                      "wrong number of arguments");
+    expect_fatal_file("save 900\n", 1, "save 900", "Invalid save parameters");
+    /* Deprecated directives are still accepted with one argument. */
+    expect_fatal_file("list-max-ziplist-entries 5\nport x\n", 2, "port x",
+                      "argument couldn't be parsed into an integer");
+    expect_fatal_file("list-max-ziplist-entries 5 6\n", 1, "list-max-ziplist-entries 5 6",
+                      "Bad directive or wrong number of arguments");
+}
+
+/* Redis appends the options to the file text after a "\n", so the first
+ * option is at line (newlines in file) + 2. */
+Test(config_fatal, option_line_numbers)
+{
+    char *args[] = {"--hz", "abc", NULL};
+    /* "--port P" is option 1 (line 2), "--hz abc" option 2 (line 3). */
+    expect_fatal_args(args, 3, "hz \"abc\"", "argument couldn't be parsed into an integer");
+    /* Values are quoted as Redis's sdscatrepr: a newline stays on the line. */
+    char *nl[] = {"--hz", "a\nb", NULL};
+    expect_fatal_args(nl, 3, "hz \"a\\nb\"", "argument couldn't be parsed into an integer");
+
+    /* After a file of one line: line 2 is empty, "--port P" is line 3. */
+    char path[300], port[16], want[2048];
+    snprintf(path, sizeof(path), "%s/one.conf", tmpdir);
+    write_file(path, "hz 20\n");
+    snprintf(port, sizeof(port), "%d", free_port());
+    char *argv[] = {NULL, path, "--port", port, "--hz", "abc", NULL};
+    run_result r;
+    run_capture(argv, 5000, &r);
+    cr_assert(r.exited);
+    cr_assert_eq(r.status, 1);
+    fatal_text(want, sizeof(want), 4, "hz \"abc\"", "argument couldn't be parsed into an integer");
+    cr_assert_str_eq(r.out, want);
+}
+
 /* ---- a server started from a config file ---------------------------------- */
 
 /* Start the server on `conf_path` (+ --port P --appendonly no --dir tmpdir):
@@ -529,28 +571,8 @@ Test(config_cmd, rewrite_keeps_comments_and_round_trips)
     stop(s);
 }
 
-/* ---- where Sluice differs from Redis 7.0.15 (disabled; see the header) -- */
-
-TestSuite(config_redis_diff, .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 60);
-
-/* Redis: a standard directive with the wrong number of arguments says so. */
-Test(config_redis_diff, wrong_number_of_arguments, .disabled = true)
-{
-    expect_fatal_file("port 1 2\n", 1, "port 1 2", "wrong number of arguments");
-    expect_fatal_file("port\n", 1, "port", "wrong number of arguments");
-}
-
-/* Redis appends the options to the file text after a "\n", so the first
- * option is at line (newlines in file) + 2. */
-Test(config_redis_diff, option_line_numbers, .disabled = true)
-{
-    char *args[] = {"--hz", "abc", NULL};
-    /* "--port P" is option 1 (line 2), "--hz abc" option 2 (line 3). */
-    expect_fatal_args(args, 3, "hz \"abc\"", "argument couldn't be parsed into an integer");
-}
-
 /* Redis answers an exact (glob-free) name as it was asked. */
-Test(config_redis_diff, get_echoes_the_asked_name, .disabled = true)
+Test(config_cmd, get_echoes_the_asked_name)
 {
     srv_handle *s = track(srv_start(NULL));
     redisContext *c = srv_connect(s);
@@ -562,7 +584,7 @@ Test(config_redis_diff, get_echoes_the_asked_name, .disabled = true)
 
 /* Sluice's placeholder parameters ("...-compat") are not Redis names and
  * must not show up in CONFIG GET. */
-Test(config_redis_diff, no_made_up_parameter_names, .disabled = true)
+Test(config_cmd, no_made_up_parameter_names)
 {
     srv_handle *s = track(srv_start(NULL));
     redisContext *c = srv_connect(s);
@@ -577,7 +599,7 @@ Test(config_redis_diff, no_made_up_parameter_names, .disabled = true)
 }
 
 /* Redis accepts any hz >= 0 and clamps it to 1..500. */
-Test(config_redis_diff, hz_is_clamped, .disabled = true)
+Test(config_cmd, hz_is_clamped)
 {
     srv_handle *s = track(srv_start(NULL));
     redisContext *c = srv_connect(s);
@@ -585,13 +607,26 @@ Test(config_redis_diff, hz_is_clamped, .disabled = true)
     expect_get(c, "hz", "1");
     expect_status(c, "OK", "CONFIG SET hz 600");
     expect_get(c, "hz", "500");
+    expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'hz') - "
+                    "argument must be between 0 and 2147483647 inclusive",
+                 "CONFIG SET hz -1");
+    redisFree(c);
+    stop(s);
+
+    /* The config file's value is clamped too. */
+    char path[300];
+    snprintf(path, sizeof(path), "%s/hz.conf", tmpdir);
+    write_file(path, "hz 0\n");
+    s = start_with_file(path);
+    c = srv_connect(s);
+    expect_get(c, "hz", "1");
     redisFree(c);
     stop(s);
 }
 
 /* Redis lists enum values in its own order, and rejects negative memory
  * values as "not a memory value"; maxclients goes up to UINT_MAX. */
-Test(config_redis_diff, enum_order_and_bounds, .disabled = true)
+Test(config_cmd, enum_order_and_bounds)
 {
     srv_handle *s = track(srv_start(NULL));
     redisContext *c = srv_connect(s);
@@ -609,6 +644,13 @@ Test(config_redis_diff, enum_order_and_bounds, .disabled = true)
     expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'maxclients') - "
                     "argument must be between 1 and 4294967295 inclusive",
                  "CONFIG SET maxclients 0");
+    expect_error(c, "ERR CONFIG SET failed (possibly related to argument 'maxclients') - "
+                    "argument must be between 1 and 4294967295 inclusive",
+                 "CONFIG SET maxclients 4294967296");
+    /* The order of the names is not the order of the values. */
+    expect_status(c, "OK", "CONFIG SET maxmemory-policy allkeys-lfu appendfsync no");
+    expect_get(c, "maxmemory-policy", "allkeys-lfu");
+    expect_get(c, "appendfsync", "no");
     redisFree(c);
     stop(s);
 }
@@ -616,7 +658,7 @@ Test(config_redis_diff, enum_order_and_bounds, .disabled = true)
 /* Redis rewrites values unquoted when they need no quotes, memory in units
  * ("1gb"), appends new lines under "# Generated by CONFIG REWRITE", and
  * never writes parameters that are at their default. */
-Test(config_redis_diff, rewrite_format, .disabled = true)
+Test(config_cmd, rewrite_format)
 {
     char path[300];
     snprintf(path, sizeof(path), "%s/sluice.conf", tmpdir);
@@ -632,6 +674,32 @@ Test(config_redis_diff, rewrite_format, .disabled = true)
     cr_assert_not_null(strstr(text, "\ntimeout 100\n"), "%s", text);
     cr_assert_null(strstr(text, "proto-max-bulk-len"), "default written:\n%s", text);
     cr_assert_null(strstr(text, "client-query-buffer-limit"), "default written:\n%s", text);
+    redisFree(c);
+    stop(s);
+}
+
+/* Redis reuses a parameter's old lines in order, blanks the ones left over,
+ * writes one "save" line per pair, and keeps a line it does not know as a
+ * "# ??? " comment. */
+Test(config_cmd, rewrite_reuses_and_blanks_lines)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/sluice.conf", tmpdir);
+    write_file(path, "hz 20\n# between\nhz 30\nsave \"\"\n");
+    srv_handle *s = start_with_file(path);
+    redisContext *c = srv_connect(s);
+    expect_get(c, "hz", "30");
+    FILE *fp = fopen(path, "a");
+    cr_assert_not_null(fp);
+    fputs("nosuch-directive 1\n", fp);
+    fclose(fp);
+    expect_status(c, "OK", "CONFIG SET hz 40 save %s", "900 1 300 10");
+    expect_status(c, "OK", "CONFIG REWRITE");
+    const char *text = read_file(path);
+    const char *head = "hz 40\n# between\n\nsave 900 1\n# ??? nosuch-directive 1\n\n";
+    cr_assert_eq(strncmp(text, head, strlen(head)), 0, "%s", text);
+    cr_assert_not_null(strstr(text, "\n# Generated by CONFIG REWRITE\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "\nsave 300 10\n"), "%s", text);
     redisFree(c);
     stop(s);
 }
