@@ -72,13 +72,19 @@ int str_to_ull(const char *s, size_t len, unsigned long long *out)
         return 0;
     if (len > 1 && s[0] == '0')
         return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (~0ULL - d) / 10)
+    /* Up to 19 digits cannot overflow; only a 20th needs checking (no
+     * division per digit: this runs for every INCR and bulk length). */
+    size_t safe = len < 19 ? len : 19;
+    for (size_t i = 0; i < safe; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
             return 0;
         v = v * 10 + d;
+    }
+    if (len == 20) {
+        unsigned d = (unsigned)(unsigned char)s[19] - '0';
+        if (d > 9 || __builtin_mul_overflow(v, 10ULL, &v) || __builtin_add_overflow(v, d, &v))
+            return 0;
     }
     *out = v;
     return 1;
@@ -215,9 +221,18 @@ uint64_t hash_bytes(const void *p, size_t len)
         memcpy(&w, s + i, 8);
         h = mix(h ^ w, 0x9fb21c651e98df25ULL);
     }
+    /* The 0-7 byte tail without a byte loop: two overlapping 4-byte reads,
+     * or first/middle/last byte (the length goes in through hash_finish). */
+    size_t rem = len - i;
     uint64_t w = 0;
-    for (size_t k = 0; i < len; i++, k++)
-        w |= (uint64_t)s[i] << (8 * k);
+    if (rem >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s + i, 4);
+        memcpy(&b, s + len - 4, 4);
+        w = (uint64_t)a | (uint64_t)b << 32;
+    } else if (rem) {
+        w = (uint64_t)s[i] << 16 | (uint64_t)s[i + rem / 2] << 8 | s[len - 1];
+    }
     h = mix(h ^ w, 0xd6e8feb86659fd93ULL);
     return hash_finish(h, len);
 }
