@@ -1060,3 +1060,57 @@ Test(aof, persistence_config_params)
     stop(h);
     rm_dir(d);
 }
+
+/* Function libraries survive a restart from the incr file (FUNCTION LOAD is
+ * logged) and from a rewritten base (one FUNCTION LOAD per library, before
+ * the keys), as Redis 7.0 keeps them in its AOF. */
+Test(aof, function_libraries_persist_through_incr_and_rewrite)
+{
+    char *d = new_dir();
+    srv_handle *h = start_in(d, NULL);
+    redisContext *c = srv_connect(h);
+    const char *lib = "#!lua name=qlib\n"
+                      "redis.register_function('qpush', function(keys, args) "
+                      "return redis.call('RPUSH', keys[1], args[1]) end)\n"
+                      "redis.register_function{function_name='qlen', callback=function(keys) "
+                      "return redis.call('LLEN', keys[1]) end, flags={'no-writes'}}";
+    redisReply *r = redisCommand(c, "FUNCTION LOAD %s", lib);
+    cr_assert(r && r->type == REDIS_REPLY_STRING && strcmp(r->str, "qlib") == 0);
+    freeReplyObject(r);
+    expect_int(c, 1, "FCALL qpush 1 jobs a");
+    expect_int(c, 2, "FCALL qpush 1 jobs b");
+    redisFree(c);
+    stop(h);
+
+    h = start_in(d, NULL);
+    c = srv_connect(h);
+    expect_int(c, 2, "FCALL_RO qlen 1 jobs");
+    expect_int(c, 3, "FCALL qpush 1 jobs c");
+    expect_status(c, "Background append only file rewriting started", "BGREWRITEAOF");
+    wait_no_child(c);
+    char *b = slurp(path_in(d, "appendonlydir/appendonly.aof.2.base.aof"), NULL);
+    char *fl = strstr(b, "$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n");
+    char *keys = strstr(b, "RPUSH");
+    cr_assert(fl && keys && fl < keys, "base:\n%s", b);
+    free(b);
+    redisFree(c);
+    stop(h);
+
+    h = start_in(d, NULL);
+    c = srv_connect(h);
+    expect_int(c, 3, "FCALL_RO qlen 1 jobs");
+    expect_bulk(c, "c", "LINDEX jobs -1");
+    r = redisCommand(c, "FUNCTION LIST");
+    cr_assert(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+    freeReplyObject(r);
+    /* FUNCTION DELETE is logged too */
+    expect_status(c, "OK", "FUNCTION DELETE qlib");
+    redisFree(c);
+    stop(h);
+    h = start_in(d, NULL);
+    c = srv_connect(h);
+    expect_error(c, "ERR Function not found", "FCALL qlen 1 jobs");
+    redisFree(c);
+    stop(h);
+    rm_dir(d);
+}
