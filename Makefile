@@ -81,8 +81,12 @@ test: deps
 	@$(MAKE) --no-print-directory compat
 	@$(MAKE) --no-print-directory frameworks
 
+# Every side-by-side benchmark (about 30 minutes; BENCH_QUICK=1 for a short
+# pass).  Each script also runs on its own: see its header.
+BENCH_SCRIPTS ?= run stream_mem mq brpop_pool fanout aof frameworks
 bench: deps all
-	@bash tests/bench/run.sh
+	@set -e; for b in $(BENCH_SCRIPTS); do echo "==== tests/bench/$$b.sh"; \
+		BENCH_ALL=1 bash tests/bench/$$b.sh; echo; done
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \

@@ -16,7 +16,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_init frameworks 7700
-ROUNDS=${FW_ROUNDS:-3}
+ROUNDS=${FW_ROUNDS:-$(q 3 1)}
 FWS=${FW_BENCH:-celery,bullmq}
 fwdir=$root/tests/frameworks
 

@@ -113,3 +113,6 @@ warn_if_loaded() {
         echo "         ratios are unreliable (the benchmark assumes an otherwise idle machine)"
     fi
 }
+
+# q FULL QUICK: the default for a full run, or for BENCH_QUICK=1.
+q() { if [ "${BENCH_QUICK:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }

@@ -42,6 +42,7 @@
 # on the name ("+lpush -t lpush") makes the row run by default.  Lines
 # starting with '#' are comments.
 set -uo pipefail
+set -f # row specs may hold '*' (XADD s * ...): no globbing
 
 . "$(dirname "$0")/lib.sh"
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
@@ -76,6 +77,7 @@ ROWS=(
     "rpop -t rpop"
     "lrange_100 -t lrange_100"
     "publish publish ch msg"
+    "xadd XADD s * f v-0123456789abcdef"
 )
 if [ -d "$here/rows.d" ]; then
     for f in "$here"/rows.d/*.rows; do

@@ -21,7 +21,7 @@
 set -uo pipefail
 
 . "$(dirname "$0")/lib.sh"
-N=${STREAM_MEM_N:-1000000}
+N=${STREAM_MEM_N:-$(q 1000000 200000)}
 CONSUMERS=${STREAM_MEM_CONSUMERS:-1}
 
 bench_init stream_mem 7370
