@@ -1,7 +1,7 @@
 # Sluice - one plain Makefile with automatic header dependencies.
 #   make            build src/sluice-server (and tools)
 #   make run        install deps, build, run on 127.0.0.1:6379
-#   make test       install deps, build, unit + integration + redis-compat
+#   make test       install deps, build, every test (with CI=true also make asan)
 #   make bench      side-by-side benchmarks against redis-server 7.0.15
 #   make asan       build and run the tests under ASan + UBSan
 #   make clean
@@ -80,6 +80,7 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz-replay diff-quick
 	@$(MAKE) --no-print-directory compat
 	@$(MAKE) --no-print-directory frameworks
+	@if [ "$(CI)" = true ]; then $(MAKE) --no-print-directory asan; fi
 
 # Every side-by-side benchmark (about 30 minutes; BENCH_QUICK=1 for a short
 # pass).  Each script also runs on its own: see its header.
@@ -150,6 +151,6 @@ install: all
 	install -m 755 $(SERVER) /usr/local/bin/sluice-server
 
 clean:
-	rm -rf build build-asan build-fuzz $(SERVER) src/sluice-server-asan $(TOOLS)
+	rm -rf build build-asan build-fuzz build-vg $(SERVER) src/sluice-server-asan src/sluice-server-vg $(TOOLS)
 
 -include $(SRV_OBJ:.o=.d) $(DS_OBJ:.o=.d)
