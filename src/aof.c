@@ -807,6 +807,11 @@ static void note_turn_writer(void)
     A.writers[A.nwriters++] = (turn_writer){c->fd, c->id};
 }
 
+static int aof_active(void)
+{
+    return A.fd >= 0 || srv.loading;
+}
+
 static void aof_feed(int dbid, arg *argv, int argc)
 {
     if (A.fd < 0 || argc < 1)
@@ -2675,6 +2680,7 @@ void aof_init(void)
 {
     extern void (*aof_load_hook)(void);
     propagate_hook = aof_feed;
+    propagate_active_hook = aof_active;
     before_sleep_aof_hook = aof_before_sleep;
     shutdown_aof_hook = aof_shutdown;
     aof_load_hook = aof_load_at_startup;

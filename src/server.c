@@ -31,6 +31,7 @@ struct server srv;
 
 void (*notify_hook)(int type, const char *event, const char *key, size_t klen, int dbid);
 void (*propagate_hook)(int dbid, arg *argv, int argc);
+int (*propagate_active_hook)(void);
 
 static command *all_tables_lookup(const char *name, size_t len);
 
@@ -153,6 +154,10 @@ void notify_keyspace_event(int type, const char *event, const char *key, size_t 
 
 void propagate_replace(int dbid, const arg *argv, int argc)
 {
+    if (propagate_active_hook && !propagate_active_hook()) {
+        srv.prop_override = 1; /* nothing listens: no copy on the hot path */
+        return;
+    }
     arg *a = argv_dup(argv, argc);
     if (srv.nprop == srv.capprop) {
         srv.capprop = srv.capprop ? srv.capprop * 2 : 8;

@@ -243,6 +243,9 @@ void server_init(void);
 void server_apply_net_config(void);
 void server_reset_stats(void);
 extern void (*propagate_hook)(int dbid, arg *argv, int argc);
+/* Whether propagated commands go anywhere now (the AOF is open); NULL:
+ * always.  propagate_replace() skips copying argv when they would not. */
+extern int (*propagate_active_hook)(void);
 extern void (*before_sleep_aof_hook)(void);
 extern void (*shutdown_aof_hook)(void);
 extern void (*pubsub_client_gone_hook)(client *c);
