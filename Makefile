@@ -2,6 +2,7 @@
 #   make            build src/sluice-server (and tools)
 #   make run        install deps, build, run on 127.0.0.1:6379
 #   make test       install deps, build, every test (with CI=true also make asan)
+#   make compat-spawned  Redis's AOF test units in spawned mode (run-spawned.sh)
 #   make bench      side-by-side benchmarks against redis-server 7.0.15
 #   make asan       build and run the tests under ASan + UBSan
 #   make clean
@@ -33,7 +34,8 @@ INTEG_BIN = $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 SERVER = src/sluice-server
 TOOLS = $(patsubst src/tools/%.c,src/%,$(wildcard src/tools/*.c))
 
-.PHONY: all deps run test unit integration compat frameworks bench asan clean install fuzz
+.PHONY: all deps run test unit integration compat compat-spawned frameworks bench asan clean \
+	install fuzz
 
 all: $(SERVER) $(TOOLS)
 
@@ -70,6 +72,10 @@ integration: all $(INTEG_BIN)
 compat: all
 	@bash redis-compat/run.sh --server $(CURDIR)/$(SERVER)
 
+# The suite's own spawned mode (unit/aofrw, integration/aof*): see redis-compat/README.md.
+compat-spawned: all
+	@bash redis-compat/run-spawned.sh --server $(CURDIR)/$(SERVER)
+
 # Celery, RQ, Sidekiq and BullMQ workers against a spawned server (issue 8).
 frameworks: all
 	@bash tests/frameworks/run.sh --server $(CURDIR)/$(SERVER)
@@ -79,6 +85,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit integration
 	@$(MAKE) --no-print-directory fuzz-replay diff-quick
 	@$(MAKE) --no-print-directory compat
+	@$(MAKE) --no-print-directory compat-spawned
 	@$(MAKE) --no-print-directory frameworks
 	@if [ "$(CI)" = true ]; then $(MAKE) --no-print-directory asan; fi
 

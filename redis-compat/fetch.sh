@@ -4,8 +4,8 @@
 # Source: Debian's source package `redis` (bookworm), whose upstream tarball
 # redis_7.0.15.orig.tar.gz is unpacked into
 #     redis-compat/.cache/redis-7.0.15/
-# keeping only what tests/test_helper.tcl needs in external-server mode:
-# test_helper.tcl, support/, helpers/, assets/, unit/ and a writable tmp/.
+# keeping only what tests/test_helper.tcl needs: test_helper.tcl, support/,
+# helpers/, assets/, unit/, integration/ (run-spawned.sh) and a writable tmp/.
 #
 # Idempotent: does nothing when the cache is already complete.
 #
@@ -24,7 +24,7 @@ cache=$here/.cache
 dest=$cache/redis-$VERSION
 stamp=$dest/.fetched
 
-if [ -f "$stamp" ] && [ -f "$dest/tests/test_helper.tcl" ]; then
+if [ -f "$stamp" ] && [ -f "$dest/tests/test_helper.tcl" ] && [ -d "$dest/tests/integration" ]; then
     mkdir -p "$dest/tests/tmp"
     exit 0
 fi
@@ -103,6 +103,7 @@ members=(
     "$top/tests/helpers"
     "$top/tests/assets"
     "$top/tests/unit"
+    "$top/tests/integration"
     "$top/tests/tmp"
 )
 mkdir -p "$tmp/x"

@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -1480,9 +1481,15 @@ static void kill_child(void)
     A.child_start_s = 0;
 }
 
-static void child_main(void)
+static void child_main(pid_t parent)
 {
     char bg[64], fg[64];
+    /* Only the parent can install the base: if it dies (kill -9), stop
+     * rather than write for nothing (rdb-key-save-delay can make that
+     * hours). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
@@ -1524,9 +1531,10 @@ static int start_child(int type)
     if (type == CHILD_REWRITE)
         A.rewrites++;
     uint64_t t0 = el_mono_us();
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        child_main();
+        child_main(parent);
     if (pid < 0) {
         if (type == CHILD_BGSAVE)
             A.last_bgsave_ok = 0;

@@ -2,7 +2,8 @@
  *
  * DEBUG implements the subcommands Redis's test suite leans on (LOG before
  * every test, SLEEP, PROTOCOL, OBJECT, POPULATE, SET-ACTIVE-EXPIRE, ...).
- * RELOAD and LOADAOF are done by the persistence module (aof.h).
+ * RELOAD and LOADAOF are done by the persistence module (aof.h).  DIGEST
+ * hashes with the SHA-1 that also names scripts (lua/sha1.h).
  *
  * The slow log itself is filled by server.c (srv.slowlog, newest first).
  * Latency events are kept here: latency_add_sample() records one sample
@@ -12,8 +13,16 @@
 #include "../aof.h"
 #include "../config.h"
 #include "../ds/alloc.h"
+#include "../ds/hmap.h"
+#include "../ds/mset.h"
+#include "../ds/qlist.h"
+#include "../ds/stream.h"
+#include "../ds/zset.h"
 #include "../log.h"
+#include "../lua/sha1.h"
 #include "../script.h"
+
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <math.h>
@@ -67,6 +76,10 @@ static void debug_help(client *c)
         "CONFIG-REWRITE-FORCE-ALL",
         "    Like CONFIG REWRITE but writes all configuration options, including",
         "    keywords not listed in original configuration file or default values.",
+        "DIGEST",
+        "    Output a hex signature representing the current DB content.",
+        "DIGEST-VALUE <key> [<key> ...]",
+        "    Output a hex signature of the values of all the specified keys.",
         "ERROR <string>",
         "    Return a Redis protocol error with <string> as message. Useful for clients",
         "    unit tests to simulate Redis errors.",
@@ -272,6 +285,145 @@ static void debug_loadaof(client *c)
         reply_ok(c);
 }
 
+/* ---- DIGEST / DIGEST-VALUE ----
+ * Redis's algorithm (debug.c), so the same dataset gives the same digest
+ * in both servers: per key, the key and the value's elements are mixed
+ * (order matters) or xor-ed (sets, hash fields, zset members: order does
+ * not), then the keys' digests are xor-ed together, each database's id
+ * mixed in first.  An empty dataset is all zeros. */
+
+static void xor_digest(unsigned char *d, const void *p, size_t len)
+{
+    unsigned char h[20];
+    sha1_ctx x;
+    sha1_init(&x);
+    sha1_update(&x, p, len);
+    sha1_final(&x, h);
+    for (int i = 0; i < 20; i++)
+        d[i] ^= h[i];
+}
+
+/* d = SHA1(d xor SHA1(p)) */
+static void mix_digest(unsigned char *d, const void *p, size_t len)
+{
+    sha1_ctx x;
+    xor_digest(d, p, len);
+    sha1_init(&x);
+    sha1_update(&x, d, 20);
+    sha1_final(&x, d);
+}
+
+static void value_digest(db *d, const char *key, size_t klen, const obj *o, unsigned char *dg)
+{
+    uint32_t aux = htonl(o->type);
+    char buf[128];
+    mix_digest(dg, &aux, sizeof(aux));
+    if (o->type == OBJ_STRING) {
+        mix_digest(dg, o->ptr, str_len((str)o->ptr));
+    } else if (o->type == OBJ_LIST) {
+        qlist_iter it;
+        qlist_elem e;
+        qlist_iter_init(&it, o->ptr, 0, 1);
+        while (qlist_iter_next(&it, &e))
+            mix_digest(dg, e.p, e.len);
+    } else if (o->type == OBJ_SET) {
+        mset_iter it;
+        mset_elem e;
+        mset_iter_init(&it, o->ptr);
+        while (mset_iter_next(&it, &e))
+            xor_digest(dg, e.p, e.len);
+        mset_iter_done(&it);
+    } else if (o->type == OBJ_ZSET) {
+        zset_iter it;
+        zset_elem e;
+        zset_iter_rank(&it, o->ptr, 0, 0);
+        while (zset_iter_next(&it, &e)) {
+            unsigned char ed[20] = {0};
+            mix_digest(ed, e.p, e.len);
+            int n = snprintf(buf, sizeof(buf), "%.17g", e.score);
+            mix_digest(ed, buf, (size_t)n);
+            xor_digest(dg, ed, 20);
+        }
+    } else if (o->type == OBJ_HASH) {
+        hmap_iter it;
+        const char *f, *v;
+        size_t fl, vl;
+        hmap_iter_init(&it, o->ptr);
+        while (hmap_iter_next(&it, &f, &fl, &v, &vl)) {
+            unsigned char ed[20] = {0};
+            mix_digest(ed, f, fl);
+            mix_digest(ed, v, vl);
+            xor_digest(dg, ed, 20);
+        }
+        hmap_iter_done(&it);
+    } else if (o->type == OBJ_STREAM) {
+        stream_iter it;
+        stream_id id;
+        uint64_t nf;
+        stream_iter_init(&it, o->ptr, (stream_id){0, 0}, (stream_id){UINT64_MAX, UINT64_MAX}, 0);
+        while (stream_iter_next(&it, &id, &nf)) {
+            int n = snprintf(buf, sizeof(buf), "%llu.%llu", (unsigned long long)id.ms,
+                             (unsigned long long)id.seq);
+            mix_digest(dg, buf, (size_t)n);
+            while (nf--) {
+                const char *f, *v;
+                size_t fl, vl;
+                stream_iter_field(&it, &f, &fl, &v, &vl);
+                mix_digest(dg, f, fl);
+                mix_digest(dg, v, vl);
+            }
+        }
+        stream_iter_done(&it);
+    }
+    if (db_get_expire(d, key, klen) != -1)
+        xor_digest(dg, "!!expire!!", 10);
+}
+
+static void reply_digest(client *c, const unsigned char *dg)
+{
+    char hex[41];
+    for (int i = 0; i < 20; i++)
+        snprintf(hex + 2 * i, 3, "%02x", dg[i]);
+    reply_status(c, hex);
+}
+
+static void debug_digest(client *c)
+{
+    unsigned char final[20] = {0};
+    for (int j = 0; j < srv.dbnum; j++) {
+        db *d = &srv.dbs[j];
+        if (db_size(d) == 0)
+            continue;
+        uint32_t aux = htonl((uint32_t)j);
+        mix_digest(final, &aux, sizeof(aux));
+        dict_iter it;
+        dict_entry *e;
+        dict_iter_init(&it, d->keys, 0);
+        while ((e = dict_iter_next(&it))) {
+            unsigned char dg[20] = {0};
+            str key = e->key;
+            mix_digest(dg, key, str_len(key));
+            value_digest(d, key, str_len(key), e->v.val, dg);
+            xor_digest(final, dg, 20);
+        }
+        dict_iter_done(&it);
+    }
+    reply_digest(c, final);
+}
+
+/* Logically expired keys too: no lookup, no lazy expiry. */
+static void debug_digest_value(client *c)
+{
+    reply_array(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        unsigned char dg[20] = {0};
+        dict_entry *e = dict_find(c->db->keys, c->argv[j].p, c->argv[j].len);
+        if (e)
+            value_digest(c->db, c->argv[j].p, c->argv[j].len, e->v.val, dg);
+        reply_digest(c, dg);
+    }
+}
+
 /* Written raw, like Redis: not an error reply for errorstats. */
 static void debug_error(client *c)
 {
@@ -340,6 +492,10 @@ static void cmd_debug(client *c)
         debug_reload(c);
     else if (arg_eq(sub, "loadaof"))
         debug_loadaof(c);
+    else if (argc == 2 && arg_eq(sub, "digest"))
+        debug_digest(c);
+    else if (argc >= 2 && arg_eq(sub, "digest-value"))
+        debug_digest_value(c);
     else if (argc == 3 && arg_eq(sub, "error"))
         debug_error(c);
     else if (argc == 2 && arg_eq(sub, "config-rewrite-force-all"))

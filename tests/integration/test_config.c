@@ -418,6 +418,35 @@ Test(config_cmd, values_from_file)
     stop(s);
 }
 
+/* Every directive of Redis 7.0.15's tests/assets/default.conf, the file its
+ * test suite starts servers with (redis-compat/run-spawned.sh); the
+ * replication ones are accepted and echoed only. */
+Test(config_cmd, redis_test_suite_default_conf)
+{
+    char path[300], conf[1024];
+    snprintf(path, sizeof(path), "%s/default.conf", tmpdir);
+    snprintf(conf, sizeof(conf),
+             "always-show-logo yes\nnotify-keyspace-events KEA\ndaemonize no\n"
+             "pidfile %s/redis.pid\nport 6379\ntimeout 0\nbind 127.0.0.1\n"
+             "loglevel verbose\nlogfile ''\ndatabases 16\nlatency-monitor-threshold 1\n"
+             "repl-diskless-sync-delay 0\nsave 900 1\nrdbcompression yes\n"
+             "dbfilename dump.rdb\ndir ./\nslave-serve-stale-data yes\nappendonly no\n"
+             "appendfsync everysec\nno-appendfsync-on-rewrite no\nactiverehashing yes\n"
+             "enable-protected-configs yes\nenable-debug-command yes\n"
+             "enable-module-command yes\npropagation-error-behavior panic\n",
+             tmpdir);
+    write_file(path, conf);
+    srv_handle *s = start_with_file(path);
+    redisContext *c = srv_connect(s);
+    expect_get(c, "repl-diskless-sync-delay", "0");
+    expect_get(c, "slave-serve-stale-data", "yes");
+    expect_get(c, "replica-serve-stale-data", "yes");
+    expect_status(c, "OK", "CONFIG SET slave-serve-stale-data no");
+    expect_get(c, "replica-serve-stale-data", "no");
+    redisFree(c);
+    stop(s);
+}
+
 Test(config_cmd, get_patterns)
 {
     srv_handle *s = track(srv_start(NULL));
