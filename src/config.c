@@ -924,34 +924,6 @@ static int split_words(const char *line, words *out)
     }
 }
 
-/* Redis's sdscatrepr: the value in double quotes, escaped so split_words
- * reads it back. */
-static str cat_repr(str s, const char *p, size_t len)
-{
-    char buf[8];
-    s = str_cat(s, "\"", 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)p[i];
-        switch (c) {
-        case '\\': s = str_cat(s, "\\\\", 2); break;
-        case '"': s = str_cat(s, "\\\"", 2); break;
-        case '\n': s = str_cat(s, "\\n", 2); break;
-        case '\r': s = str_cat(s, "\\r", 2); break;
-        case '\t': s = str_cat(s, "\\t", 2); break;
-        case '\a': s = str_cat(s, "\\a", 2); break;
-        case '\b': s = str_cat(s, "\\b", 2); break;
-        default:
-            if (isprint(c)) {
-                s = str_cat(s, p + i, 1);
-            } else {
-                snprintf(buf, sizeof(buf), "\\x%02x", c);
-                s = str_cat(s, buf, 4);
-            }
-        }
-    }
-    return str_cat(s, "\"", 1);
-}
-
 static void print_fatal(int lineno, const char *line, const char *err)
 {
     fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Sluice %s) ***\n", SLUICE_OWN_VERSION);
@@ -1211,7 +1183,7 @@ static str rw_text(const param *p, const char *v, int quote)
 {
     str s = str_from_c(p->name);
     s = str_cat(s, " ", 1);
-    return quote ? cat_repr(s, v, strlen(v)) : str_cat(s, v, strlen(v));
+    return quote ? str_cat_repr(s, v, strlen(v)) : str_cat(s, v, strlen(v));
 }
 
 /* Redis's rewriteConfigFormatMemory: "1gb", "64mb", "5kb" when exact. */

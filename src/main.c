@@ -47,25 +47,8 @@ static str options_from_argv(int argc, char **argv, int start)
         } else {
             /* A value: quoted as Redis's sdscatrepr, so empty strings,
              * spaces and newlines survive (and errors show it as Redis). */
-            opts = str_cat(opts, "\"", 1);
-            for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
-                char esc[8];
-                int n = 0;
-                switch (*p) {
-                case '"': n = snprintf(esc, sizeof(esc), "\\\""); break;
-                case '\\': n = snprintf(esc, sizeof(esc), "\\\\"); break;
-                case '\n': n = snprintf(esc, sizeof(esc), "\\n"); break;
-                case '\r': n = snprintf(esc, sizeof(esc), "\\r"); break;
-                case '\t': n = snprintf(esc, sizeof(esc), "\\t"); break;
-                case '\a': n = snprintf(esc, sizeof(esc), "\\a"); break;
-                case '\b': n = snprintf(esc, sizeof(esc), "\\b"); break;
-                default:
-                    n = isprint(*p) ? snprintf(esc, sizeof(esc), "%c", *p)
-                                    : snprintf(esc, sizeof(esc), "\\x%02x", *p);
-                }
-                opts = str_cat(opts, esc, (size_t)n);
-            }
-            opts = str_cat(opts, "\" ", 2);
+            opts = str_cat_repr(opts, a, strlen(a));
+            opts = str_cat(opts, " ", 1);
         }
     }
     return opts;

@@ -368,32 +368,6 @@ static void slowlog_unblocked(client *c, long long usec)
     slowlog_push(c, usec);
 }
 
-static str repr(str s, const char *p, size_t len)
-{
-    s = str_cat(s, "\"", 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        char tmp[8];
-        switch (ch) {
-        case '\\': s = str_cat(s, "\\\\", 2); break;
-        case '"': s = str_cat(s, "\\\"", 2); break;
-        case '\n': s = str_cat(s, "\\n", 2); break;
-        case '\r': s = str_cat(s, "\\r", 2); break;
-        case '\t': s = str_cat(s, "\\t", 2); break;
-        case '\a': s = str_cat(s, "\\a", 2); break;
-        case '\b': s = str_cat(s, "\\b", 2); break;
-        default:
-            if (isprint(ch)) {
-                s = str_cat(s, p + i, 1);
-            } else {
-                snprintf(tmp, sizeof(tmp), "\\x%02x", ch);
-                s = str_cat(s, tmp, 4);
-            }
-        }
-    }
-    return str_cat(s, "\"", 1);
-}
-
 static void feed_monitors(client *c, int dbid, arg *argv, int argc)
 {
     if (!srv.nmonitors || srv.loading)
@@ -409,7 +383,7 @@ static void feed_monitors(client *c, int dbid, arg *argv, int argc)
                  (long)tv.tv_usec, dbid, c->addr);
     str s = str_from_c(head);
     for (int i = 0; i < argc; i++) {
-        s = repr(s, argv[i].p, argv[i].len);
+        s = str_cat_repr(s, argv[i].p, argv[i].len);
         if (i != argc - 1)
             s = str_cat(s, " ", 1);
     }

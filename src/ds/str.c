@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,32 @@ int str_cmp(const str a, const str b)
 int str_eq_buf(const str s, const void *p, size_t len)
 {
     return str_len(s) == len && memcmp(s, p, len) == 0;
+}
+
+str str_cat_repr(str s, const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    s = str_cat(s, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        char esc[8];
+        size_t n = 2;
+        switch (b[i]) {
+        case '\\': memcpy(esc, "\\\\", 2); break;
+        case '"': memcpy(esc, "\\\"", 2); break;
+        case '\n': memcpy(esc, "\\n", 2); break;
+        case '\r': memcpy(esc, "\\r", 2); break;
+        case '\t': memcpy(esc, "\\t", 2); break;
+        case '\a': memcpy(esc, "\\a", 2); break;
+        case '\b': memcpy(esc, "\\b", 2); break;
+        default:
+            if (isprint(b[i])) {
+                esc[0] = (char)b[i];
+                n = 1;
+            } else {
+                n = (size_t)snprintf(esc, sizeof(esc), "\\x%02x", b[i]);
+            }
+        }
+        s = str_cat(s, esc, n);
+    }
+    return str_cat(s, "\"", 1);
 }

@@ -40,6 +40,9 @@ str str_from_ll(long long v);
 str str_dup(const str s);
 void str_free(str s);
 str str_cat(str s, const void *p, size_t len);
+/* Append p in double quotes with \\, \", \n, \r, \t, \a, \b and \xHH escapes
+ * (Redis's sdscatrepr): MONITOR lines, CONFIG REWRITE, option echoes. */
+str str_cat_repr(str s, const void *p, size_t len);
 str str_grow_zero(str s, size_t len); /* extend with zero bytes to len */
 str str_make_room(str s, size_t extra);
 void str_set_len(str s, size_t len);

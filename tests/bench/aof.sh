@@ -107,13 +107,6 @@ run_one() {
         'BEGIN { printf "%.0f %.3f %s %s\n", r, d / hz * 1e6 / n, f, w }'
 }
 
-better() { # max|min a b
-    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
-        if (b == "-" || b == "") { print a; exit }
-        if (a == "" || a == "-") { print b; exit }
-        if (m == "max") print (b + 0 > a + 0) ? b : a; else print (b + 0 < a + 0) ? b : a }'
-}
-
 echo "AOF write throughput: Sluice vs Redis $("$REDIS_SERVER" --version | sed 's/.*v=\([^ ]*\).*/\1/')," \
     "redis-benchmark -c $CLIENTS, best of $ROUNDS; -n $N_P1 at -P 1, $N_P16 at -P 16"
 [ "$have_perf" = 1 ] || echo "(perf tracepoints unavailable: fsync counts not shown)"

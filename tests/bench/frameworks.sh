@@ -50,13 +50,6 @@ one() {
         'BEGIN { printf "%.0f %.1f\n", j, d / hz * 1e6 / n }'
 }
 
-better() { # max|min a b
-    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
-        if (b == "-" || b == "") { print a; exit }
-        if (a == "" || a == "-") { print b; exit }
-        if (m == "max") print (b + 0 > a + 0) ? b : a; else print (b + 0 < a + 0) ? b : a }'
-}
-
 echo "Frameworks: best of $ROUNDS alternating rounds, both servers without persistence"
 warn_if_loaded
 printf "%-8s %6s | %9s %9s %5s | %12s %12s %5s\n" fw jobs "redis j/s" "sluice j/s" ratio \

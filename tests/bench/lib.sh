@@ -116,3 +116,11 @@ warn_if_loaded() {
 
 # q FULL QUICK: the default for a full run, or for BENCH_QUICK=1.
 q() { if [ "${BENCH_QUICK:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# better max|min a b: the better of two measurements ("" and "-" mean none).
+better() { # max|min a b
+    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
+        if (b == "-" || b == "") { print a; exit }
+        if (a == "" || a == "-") { print b; exit }
+        if (m == "max") print (b + 0 > a + 0) ? b : a; else print (b + 0 < a + 0) ? b : a }'
+}

@@ -47,13 +47,6 @@ $out"
         END { print t, c, p }'
 }
 
-better() { # max|min a b
-    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
-        if (b == "-" || b == "") { print a; exit }
-        if (a == "" || a == "-") { print b; exit }
-        if (m == "max") print (b + 0 > a + 0) ? b : a; else print (b + 0 < a + 0) ? b : a }'
-}
-
 echo "sluice-bench: $N messages per run, best of $ROUNDS alternating rounds, 4 producers, 8 consumers"
 warn_if_loaded
 printf "%-9s | %9s %9s %5s | %10s %10s %5s | %8s %8s %5s\n" workload "redis m/s" "sluice m/s" \

@@ -149,15 +149,6 @@ run_one() {
         'BEGIN { printf "%.0f %.3f\n", r, d / hz * 1e6 / n }'
 }
 
-# best max|min current new -> the better of the two ("" and "-" mean none)
-best() {
-    awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
-        if (b == "-" || b == "") { print a; exit }
-        if (a == "") { print b; exit }
-        if (m == "max") print (b + 0 > a + 0) ? b : a
-        else print (b + 0 < a + 0) ? b : a }'
-}
-
 # ---- table -------------------------------------------------------------------
 
 fmt_row() {
@@ -197,12 +188,12 @@ for row in "${ROWS[@]}"; do
             for who in $order; do
                 if [ "$who" = redis ]; then
                     read -r ops us < <(run_one "$redis_pid" "$redis_port" "$pipe" "$n" $spec)
-                    best_r_ops=$(best max "$best_r_ops" "$ops")
-                    best_r_us=$(best min "$best_r_us" "$us")
+                    best_r_ops=$(better max "$best_r_ops" "$ops")
+                    best_r_us=$(better min "$best_r_us" "$us")
                 else
                     read -r ops us < <(run_one "$sluice_pid" "$sluice_port" "$pipe" "$n" $spec)
-                    best_s_ops=$(best max "$best_s_ops" "$ops")
-                    best_s_us=$(best min "$best_s_us" "$us")
+                    best_s_ops=$(better max "$best_s_ops" "$ops")
+                    best_s_us=$(better min "$best_s_us" "$us")
                 fi
             done
         done
