@@ -101,12 +101,23 @@ asan: deps
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		SERVER_OUT=src/sluice-server-asan asan-inner
 
+# Every process (test workers, spawned servers) writes its sanitizer
+# reports to $(ASAN_REPORTS)/; any report fails the run, whatever the exit
+# status of the process that wrote it (Criterion workers, SIGTERMed servers).
+ASAN_REPORTS = $(CURDIR)/build-asan/reports
+asan-inner: export ASAN_OPTIONS = log_path=$(ASAN_REPORTS)/asan:detect_leaks=1
+asan-inner: export UBSAN_OPTIONS = log_path=$(ASAN_REPORTS)/ubsan:print_stacktrace=1
 asan-inner: $(SRV_OBJ) $(UNIT_BIN) $(INTEG_BIN)
 	$(CC) $(CFLAGS) -o src/sluice-server-asan $(SRV_OBJ) $(LDLIBS_SERVER)
+	@rm -rf $(ASAN_REPORTS); mkdir -p $(ASAN_REPORTS)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t --jobs 1; done
 	@set -e; for t in $(INTEG_BIN); do echo "== $$t"; \
 		SLUICE_SERVER=$(CURDIR)/src/sluice-server-asan $$t --jobs 1; done
 	@bash redis-compat/run.sh --server $(CURDIR)/src/sluice-server-asan
+	@if [ -n "$$(ls -A $(ASAN_REPORTS))" ]; then \
+		echo "asan: sanitizer reports in $(ASAN_REPORTS):"; \
+		head -40 $(ASAN_REPORTS)/*; exit 1; \
+	else echo "asan: no sanitizer reports"; fi
 
 # ---- hardening: differential tests (tests/diff) and fuzzing (tests/fuzz) ----
 #   make diff [SEEDS=1-200 COUNT=5000 JOBS=2]  random commands vs redis-server
