@@ -6,7 +6,9 @@
 # Each target runs FUZZ_TIME seconds on its seed corpus (tests/fuzz/corpus/
 # <target>/, read only) plus a working corpus (build-fuzz/corpus/<target>/,
 # where new inputs go), with tests/fuzz/<target>.dict when present.
-# Crashes, leaks, timeouts and OOMs are written to build-fuzz/artifacts/
+# FUZZ_UNIT_TIMEOUT (default 60) is libFuzzer's -timeout: seconds one input
+# may take (a 192 MB bulk header allocates and touches 192 MB under ASan,
+# seconds on a loaded machine).  Crashes, leaks, timeouts and OOMs are written to build-fuzz/artifacts/
 # <target>/; the script lists them and exits 1 if any run found one.  To keep
 # an input as a regression test, copy it into tests/fuzz/corpus/<target>/
 # (`make fuzz-replay`, part of `make test`, replays those with gcc).  To fold
@@ -41,7 +43,7 @@ for t in "${targets[@]}"; do
     [ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict")
     echo "== fuzz $t for ${FUZZ_TIME}s"
     before=$(ls "$out/artifacts/$t" | wc -l)
-    "$bin" -max_total_time="$FUZZ_TIME" -max_len="$(max_len "$t")" -timeout=20 \
+    "$bin" -max_total_time="$FUZZ_TIME" -max_len="$(max_len "$t")" -timeout="${FUZZ_UNIT_TIMEOUT:-60}" \
         -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$out/artifacts/$t/" \
         "${dict[@]}" "$out/corpus/$t" "$here/corpus/$t" 2>"$out/fuzz-$t.log"
     rc=$?
