@@ -708,6 +708,15 @@ static void on_accept(client *c)
 
 void (*pubsub_client_gone_hook)(client *c);
 
+static void describe_client(const client *c, char *buf, size_t cap)
+{
+    str s = client_info_line(str_empty_cap(512), c);
+    size_t n = str_len(s) < cap - 1 ? str_len(s) : cap - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    str_free(s);
+}
+
 static void handle_signal(int sig)
 {
     (void)sig;
@@ -738,7 +747,8 @@ void server_init(void)
      * are sized for at most a million clients. */
     int setsize = (int)(srv.maxclients < 1000000 ? srv.maxclients : 1000000) + 1024;
     srv.loop = el_new(setsize);
-    net_hooks hooks = {server_exec, on_client_free, is_unauth, on_error_reply, on_accept};
+    net_hooks hooks = {server_exec, on_client_free, is_unauth, on_error_reply, on_accept,
+                       describe_client};
     srv.net = net_new(srv.loop, setsize, &hooks);
     db_init_all(srv.dbnum);
     server_init_commands();

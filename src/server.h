@@ -239,6 +239,7 @@ const char *server_command_fullname(const command *cmd);
 void server_reject(client *c, const char *err);
 void server_init_commands(void);
 void server_record_error(const char *msg, size_t len);
+str client_info_line(str s, const client *cl); /* cmd/client.c: CLIENT INFO's line */
 void server_init(void);
 void server_apply_net_config(void);
 void server_reset_stats(void);

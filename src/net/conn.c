@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -321,6 +322,11 @@ void conn_release_argv(client *c)
 {
     ds_free(c->argv_own);
     c->argv_own = NULL;
+    if (c->argv_cap > RESP_ARGV_KEEP) { /* see resp_next() */
+        ds_free(c->argv);
+        c->argv = NULL;
+        c->argv_cap = 0;
+    }
 }
 
 static void set_argv(client *c)
@@ -517,8 +523,13 @@ void conn_check_obuf_limit(client *c)
         c->obuf_soft_since = 0;
     }
     if (close_it) {
-        log_msg(LOG_WARNING, "Client id=%llu addr=%s scheduled to be closed ASAP for "
-                "overcoming of output buffer limits.", (unsigned long long)c->id, c->addr);
+        char desc[1024];
+        if (n->hooks.describe)
+            n->hooks.describe(c, desc, sizeof(desc));
+        else
+            snprintf(desc, sizeof(desc), "id=%llu addr=%s", (unsigned long long)c->id, c->addr);
+        log_msg(LOG_WARNING, "Client %s scheduled to be closed ASAP for overcoming of output "
+                "buffer limits.", desc);
         n->stat_obuf_disconnects++;
         conn_close_async(c);
     }

@@ -117,6 +117,8 @@ typedef struct net_hooks {
     int (*is_unauth)(client *c);     /* parser limits before AUTH */
     void (*on_error)(client *c, const char *err, size_t len); /* errorstats */
     void (*on_accept)(client *c);
+    /* The client as CLIENT INFO shows it, for log lines; NULL: id and addr. */
+    void (*describe)(const client *c, char *buf, size_t cap);
 } net_hooks;
 
 typedef struct net {

@@ -33,6 +33,11 @@ void resp_free(resp_parser *p)
 
 void resp_next(resp_parser *p)
 {
+    /* A huge command's argument table goes with it (Redis frees argv after
+     * every command): a client that once sent a million arguments must not
+     * keep 16 MB for the rest of its life. */
+    if (p->argv_cap > RESP_ARGV_KEEP)
+        resp_free(p);
     p->argc = 0;
     p->mb_left = 0;
     p->bulk_len = -1;

@@ -151,7 +151,14 @@ redisContext *srv_connect(srv_handle *s)
 
 int srv_raw_connect(srv_handle *s)
 {
+    return srv_raw_connect_rcvbuf(s, 0);
+}
+
+int srv_raw_connect_rcvbuf(srv_handle *s, int rcvbuf)
+{
     int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (rcvbuf > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
@@ -276,4 +283,29 @@ void expect_strings(redisContext *c, int n, const char **v, const char *fmt, ...
         cr_assert_str_eq(e->str, v[i], "%s: element %d", fmt, i);
     }
     freeReplyObject(r);
+}
+
+size_t resp_of(char *out, size_t cap, const char *line)
+{
+    char *args[64], *save = NULL, *copy = strdup(line);
+    int n = 0;
+    for (char *t = strtok_r(copy, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
+        args[n++] = t;
+    size_t off = (size_t)snprintf(out, cap, "*%d\r\n", n);
+    for (int i = 0; i < n; i++)
+        off += (size_t)snprintf(out + off, cap - off, "$%zu\r\n%s\r\n", strlen(args[i]), args[i]);
+    free(copy);
+    return off;
+}
+
+void raw_send(int fd, const char *line)
+{
+    char out[4096];
+    size_t n = resp_of(out, sizeof(out), line);
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = send(fd, out + off, n - off, MSG_NOSIGNAL);
+        cr_assert(w > 0, "send failed: %s", strerror(errno));
+        off += (size_t)w;
+    }
 }

@@ -33,6 +33,13 @@ redisContext *srv_connect(srv_handle *s);
 /* Raw TCP socket to the server, for protocol-level and RESP3 tests
  * (Debian's hiredis 0.14 has no RESP3 parser: compare exact bytes). */
 int srv_raw_connect(srv_handle *s);
+/* The same with SO_RCVBUF set before connecting, so the advertised window
+ * stays small: a client that never reads fills up quickly. */
+int srv_raw_connect_rcvbuf(srv_handle *s, int rcvbuf);
+/* RESP multibulk of a space-separated command line (no quoting). */
+size_t resp_of(char *out, size_t cap, const char *line);
+/* Send a space-separated command line as RESP, not reading the reply. */
+void raw_send(int fd, const char *line);
 /* Send bytes, then read until `expect_len` bytes or EOF/timeout (ms). */
 size_t raw_send_recv(int fd, const char *out, size_t outlen, char *in, size_t cap, int timeout_ms);
 

@@ -30,25 +30,7 @@ TestSuite(blocking, .init = setup, .fini = teardown, .timeout = 120);
 
 /* ---- helpers ---- */
 
-static size_t resp_of(char *out, size_t cap, const char *line)
-{
-    char *args[64], *save = NULL, *copy = strdup(line);
-    int n = 0;
-    for (char *t = strtok_r(copy, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
-        args[n++] = t;
-    size_t off = (size_t)snprintf(out, cap, "*%d\r\n", n);
-    for (int i = 0; i < n; i++)
-        off += (size_t)snprintf(out + off, cap - off, "$%zu\r\n%s\r\n", strlen(args[i]), args[i]);
-    free(copy);
-    return off;
-}
 
-static void raw_send(int fd, const char *line)
-{
-    char out[4096];
-    size_t n = resp_of(out, sizeof(out), line);
-    cr_assert_eq(write(fd, out, n), (ssize_t)n);
-}
 
 /* Read exactly strlen(want) bytes (within timeout_ms) and compare. */
 static void raw_read_expect(int fd, const char *want, int timeout_ms)

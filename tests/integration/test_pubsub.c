@@ -77,21 +77,6 @@ static void expect_msg(redisContext *c, int n, const char *a, const char *b, con
     freeReplyObject(r);
 }
 
-/* A raw connection with a tiny receive buffer, set before connecting so
- * the advertised window stays small: a subscriber that never reads. */
-static int stuck_connect(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    int small = 4096;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sa.sin_port = htons((uint16_t)s->port);
-    cr_assert(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
-    return fd;
-}
 
 /* Send raw bytes and expect exactly `want` back (within 2 s). */
 static void raw_expect(int fd, const char *out, const char *want)
@@ -606,7 +591,7 @@ Test(pubsub, stuck_subscriber_is_cut_off)
 {
     redisContext *pub = srv_connect(s), *good = srv_connect(s);
     expect_status(pub, "OK", "CONFIG SET client-output-buffer-limit %s", "pubsub 256kb 128kb 60");
-    int stuck = stuck_connect();
+    int stuck = srv_raw_connect_rcvbuf(s, 4096);
     raw_expect(stuck, "SUBSCRIBE slow\r\n", "*3\r\n$9\r\nsubscribe\r\n$4\r\nslow\r\n:1\r\n");
     check_sub_reply(cmd(good, "SUBSCRIBE slow"), "subscribe", "slow", 1);
 
@@ -671,7 +656,7 @@ Test(pubsub, soft_limit_disconnects_after_seconds)
 {
     redisContext *pub = srv_connect(s);
     expect_status(pub, "OK", "CONFIG SET client-output-buffer-limit %s", "pubsub 0 64kb 1");
-    int stuck = stuck_connect();
+    int stuck = srv_raw_connect_rcvbuf(s, 4096);
     raw_expect(stuck, "SUBSCRIBE soft\r\n", "*3\r\n$9\r\nsubscribe\r\n$4\r\nsoft\r\n:1\r\n");
     char msg[1024];
     memset(msg, 's', sizeof(msg));

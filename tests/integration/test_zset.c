@@ -636,14 +636,6 @@ Test(zset, encoding)
     RUN(zset_encoding, 0);
 }
 
-/* Send a command on a raw fd without reading the reply. */
-static void raw_send(int fd, const char *line)
-{
-    char out[4096];
-    size_t ol = encode_line(line, out, sizeof(out));
-    raw_send_recv(fd, out, ol, NULL, 0, 0);
-}
-
 static void expect_raw(int fd, const char *want)
 {
     char in[4096];
