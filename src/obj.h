@@ -43,7 +43,7 @@ typedef struct obj_type_ops {
     /* AOF rewrite: emit the commands that rebuild the value under key
      * through aof.h's aof_rw_* writer (runs in the rewrite child).  0 ok,
      * -1 on a write error.  NULL: keys of this type are not persisted.
-     * Strings and lists are written by aof.c itself. */
+     * Strings and lists are written by aof_rewrite.c itself. */
     int (*aof_rewrite)(struct aof_writer *w, const char *key, size_t klen, const void *ptr);
 } obj_type_ops;
 

@@ -1,4 +1,4 @@
-/* fuzz_aof.c - libFuzzer target for the AOF loader (src/aof.c: the RESP
+/* fuzz_aof.c - libFuzzer target for the AOF loader (src/aof_load.c: the RESP
  * file parser, truncation handling, MULTI/EXEC in files, and every command
  * handler as the loader runs it on its fake client).
  *
