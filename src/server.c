@@ -482,12 +482,9 @@ static void reject_unknown(client *c)
         for (i = 0; i < c->argv[0].len && i < sizeof(up) - 1; i++)
             up[i] = (char)toupper((unsigned char)c->argv[0].p[i]);
         up[i] = '\0';
-        snprintf(err, sizeof(err), "unknown subcommand '%.128s'. Try %s HELP.",
-                 c->argv[1].p, up);
-        /* argv[1] may not be NUL terminated: rebuild with the length. */
-        int n = snprintf(err, sizeof(err), "unknown subcommand '%.*s'. Try %s HELP.",
-                         (int)(c->argv[1].len > 128 ? 128 : c->argv[1].len), c->argv[1].p, up);
-        (void)n;
+        /* argv[1] is a slice of the query buffer, not NUL terminated. */
+        snprintf(err, sizeof(err), "unknown subcommand '%.*s'. Try %s HELP.",
+                 (int)(c->argv[1].len > 128 ? 128 : c->argv[1].len), c->argv[1].p, up);
     } else {
         size_t n = (size_t)snprintf(err, sizeof(err), "unknown command '%.*s', with args "
                                     "beginning with: ", (int)(c->argv[0].len > 128 ? 128 :
