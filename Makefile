@@ -5,6 +5,7 @@
 #   make compat-spawned  Redis's AOF test units in spawned mode (run-spawned.sh)
 #   make bench      side-by-side benchmarks against redis-server 7.0.15
 #   make asan       build and run the tests under ASan + UBSan
+#   make valgrind   run the integration tests under valgrind memcheck
 #   make clean
 
 CC ?= gcc
@@ -35,7 +36,7 @@ SERVER = src/sluice-server
 TOOLS = $(patsubst src/tools/%.c,src/%,$(wildcard src/tools/*.c))
 
 .PHONY: all deps run test unit integration compat compat-spawned frameworks bench asan clean \
-	install fuzz
+	install fuzz valgrind
 
 all: $(SERVER) $(TOOLS)
 
@@ -119,6 +120,12 @@ asan-inner: $(SRV_OBJ) $(UNIT_BIN) $(INTEG_BIN)
 		echo "asan: sanitizer reports in $(ASAN_REPORTS):"; \
 		head -40 $(ASAN_REPORTS)/*; exit 1; \
 	else echo "asan: no sanitizer reports"; fi
+
+# The integration tests with the server under valgrind memcheck (issue 7):
+# src/sluice-server-vg is built in build-vg/ with glibc malloc; fails on an
+# invalid access or definitely/indirectly lost memory (VG_JOBS=N in parallel).
+valgrind: deps
+	@bash tests/valgrind/run.sh
 
 # ---- hardening: differential tests (tests/diff) and fuzzing (tests/fuzz) ----
 #   make diff [SEEDS=1-200 COUNT=5000 JOBS=2]  random commands vs redis-server

@@ -29,6 +29,7 @@ PACKAGES=(
     ruby-redis        # tests/frameworks: Sidekiq's client
     nodejs            # tests/frameworks: BullMQ (npm package, see below)
     dpkg-dev          # apt-get source (redis-compat/fetch.sh)
+    valgrind          # make valgrind (tests/valgrind/run.sh)
 )
 
 quiet=0

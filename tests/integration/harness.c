@@ -42,6 +42,16 @@ int free_port(void)
     return port;
 }
 
+/* $SLUICE_TEST_SLOWDOWN (an integer, default 1) multiplies how long
+ * srv_start waits for PING and srv_stop for the exit after SIGTERM:
+ * tests/valgrind/run.sh sets 10 for a server running under valgrind. */
+static int slowdown(void)
+{
+    const char *e = getenv("SLUICE_TEST_SLOWDOWN");
+    int n = e ? atoi(e) : 1;
+    return n > 1 ? n : 1;
+}
+
 static const char *server_path(void)
 {
     const char *p = getenv("SLUICE_SERVER");
@@ -87,7 +97,7 @@ srv_handle *srv_start(const char *extra)
         free(copy);
         s->pid = pid;
         /* Wait until it answers PING. */
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 200 * slowdown(); i++) {
             struct timeval tv = {0, 200000};
             redisContext *c = redisConnectWithTimeout("127.0.0.1", s->port, tv);
             if (c && !c->err) {
@@ -120,7 +130,7 @@ void srv_stop(srv_handle *s)
         return;
     if (s->pid > 0) {
         kill(s->pid, SIGTERM);
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 200 * slowdown(); i++) {
             if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
                 s->pid = 0;
                 break;

@@ -98,3 +98,40 @@ Test(regressions, select_index_out_of_int_range)
     expect_error(c, "ERR value is not an integer or out of range", "SELECT abc");
     redisFree(c);
 }
+
+/* Found by the valgrind run: the unknown-subcommand error first formatted
+ * argv[1] with %.128s, reading past the argument's end; when the request
+ * fills the 16 KiB read exactly, that is past the query buffer (ASan sees
+ * the heap over-read). */
+Test(regressions, unknown_subcommand_at_the_end_of_the_query_buffer)
+{
+    static const char tail[] = "*2\r\n$6\r\nOBJECT\r\n$3\r\nfoo\r\n";
+    const size_t total = 16384, tl = sizeof(tail) - 1;
+    char *req = malloc(total), hdr[64];
+    cr_assert(req);
+    size_t l = total - tl - 2 - 24; /* first guess of the ECHO payload */
+    size_t hl;
+    for (;;) {
+        hl = (size_t)snprintf(hdr, sizeof(hdr), "*2\r\n$4\r\nECHO\r\n$%zu\r\n", l);
+        if (hl + l + 2 + tl == total)
+            break;
+        l = total - tl - 2 - hl;
+    }
+    memcpy(req, hdr, hl);
+    memset(req + hl, 'a', l);
+    memcpy(req + hl + l, "\r\n", 2);
+    memcpy(req + hl + l + 2, tail, tl);
+    int fd = srv_raw_connect(s);
+    char hdr_reply[32];
+    int rl = snprintf(hdr_reply, sizeof(hdr_reply), "$%zu\r\n", l);
+    static const char err[] = "-ERR unknown subcommand 'foo'. Try OBJECT HELP.\r\n";
+    size_t want = (size_t)rl + l + 2 + sizeof(err) - 1;
+    char *in = malloc(want + 1);
+    size_t n = raw_send_recv(fd, req, total, in, want, 5000);
+    in[n] = '\0';
+    cr_assert_eq(n, want, "got %zu bytes, expected %zu", n, want);
+    cr_assert_str_eq(in + rl + l + 2, err);
+    free(in);
+    free(req);
+    close(fd);
+}
