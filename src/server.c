@@ -361,12 +361,6 @@ static void slowlog_push(client *c, long long dur)
     }
 }
 
-/* A blocked command is logged when it is served or CLIENT UNBLOCKed, with
- * the time of its first call plus that of serving it (not while blocked). */
-static void slowlog_unblocked(client *c, long long usec)
-{
-    slowlog_push(c, usec);
-}
 
 static void feed_monitors(client *c, int dbid, arg *argv, int argc)
 {
@@ -750,7 +744,9 @@ void server_init(void)
     db_init_all(srv.dbnum);
     server_init_commands();
     blocked_init();
-    blocked_served_hook = slowlog_unblocked;
+    /* A blocked command reaches the slow log when it is served or CLIENT
+     * UNBLOCKed, with its first call's time plus the serving time. */
+    blocked_served_hook = slowlog_push;
     pubsub_init();
     aof_init();
     script_init();

@@ -43,10 +43,10 @@ void resp_init(resp_parser *p);
 void resp_free(resp_parser *p);
 /* Parse from buf[p->pos .. len).  buf must be writable (inline unescape). */
 int resp_parse(resp_parser *p, char *buf, size_t len);
-/* After RESP_OK: reset for the next command (pos stays after this one). */
 /* Argument tables up to this many entries are kept between commands. */
 #define RESP_ARGV_KEEP 1024
 
+/* After RESP_OK: reset for the next command (pos stays after this one). */
 void resp_next(resp_parser *p);
 void resp_shift(resp_parser *p, size_t dropped);
 /* Bytes the pending bulk still needs beyond len, so the owner can size its
