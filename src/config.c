@@ -21,6 +21,7 @@
 #include "ds/util.h"
 #include "log.h"
 #include "net/listen.h"
+#include "net/resp.h"
 #include "server.h"
 
 #include <ctype.h>
@@ -837,91 +838,39 @@ static void words_free(words *a)
     a->n = 0;
 }
 
-static int hex_val(char c)
+struct split_ctx {
+    const char *buf;
+    words *out;
+    int cap;
+};
+
+static void add_word(void *ud, size_t off, size_t len)
 {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    struct split_ctx *x = ud;
+    if (x->out->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 8;
+        x->out->w = ds_realloc(x->out->w, sizeof(str) * (size_t)x->cap);
+    }
+    x->out->w[x->out->n++] = str_new(x->buf + off, len);
 }
 
-/* Split a line into words as Redis's sdssplitargs does: "double quotes"
- * take \xHH, \n, \r, \t, \b, \a and \<char>; 'single quotes' take \'; a
- * closing quote must end the word.  Returns the count, -1 on bad quotes. */
+/* Split a line into words as Redis's sdssplitargs does (the splitter of
+ * inline commands, net/resp.c).  Returns the count, -1 on bad quotes. */
 static int split_words(const char *line, words *out)
 {
-    const char *p = line;
-    int cap = 0;
+    size_t n = strlen(line);
+    char *buf = ds_malloc(n + 1);
+    memcpy(buf, line, n + 1);
+    struct split_ctx x = {buf, out, 0};
     out->w = NULL;
     out->n = 0;
-    for (;;) {
-        while (*p && isspace((unsigned char)*p))
-            p++;
-        if (!*p)
-            return out->n;
-        int inq = 0, insq = 0, done = 0;
-        str cur = str_empty_cap(16);
-        while (!done) {
-            if (inq) {
-                if (p[0] == '\\' && p[1] == 'x' && isxdigit((unsigned char)p[2]) &&
-                    isxdigit((unsigned char)p[3])) {
-                    char b = (char)(hex_val(p[2]) * 16 + hex_val(p[3]));
-                    cur = str_cat(cur, &b, 1);
-                    p += 3;
-                } else if (p[0] == '\\' && p[1]) {
-                    p++;
-                    char e = *p == 'n'   ? '\n'
-                             : *p == 'r' ? '\r'
-                             : *p == 't' ? '\t'
-                             : *p == 'b' ? '\b'
-                             : *p == 'a' ? '\a'
-                                         : *p;
-                    cur = str_cat(cur, &e, 1);
-                } else if (*p == '"') {
-                    if (p[1] && !isspace((unsigned char)p[1]))
-                        goto bad;
-                    done = 1;
-                } else if (!*p) {
-                    goto bad;
-                } else {
-                    cur = str_cat(cur, p, 1);
-                }
-            } else if (insq) {
-                if (p[0] == '\\' && p[1] == '\'') {
-                    p++;
-                    cur = str_cat(cur, "'", 1);
-                } else if (*p == '\'') {
-                    if (p[1] && !isspace((unsigned char)p[1]))
-                        goto bad;
-                    done = 1;
-                } else if (!*p) {
-                    goto bad;
-                } else {
-                    cur = str_cat(cur, p, 1);
-                }
-            } else {
-                switch (*p) {
-                case ' ':
-                case '\n':
-                case '\r':
-                case '\t':
-                case '\0': done = 1; break;
-                case '"': inq = 1; break;
-                case '\'': insq = 1; break;
-                default: cur = str_cat(cur, p, 1); break;
-                }
-            }
-            if (*p)
-                p++;
-        }
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            out->w = ds_realloc(out->w, sizeof(str) * (size_t)cap);
-        }
-        out->w[out->n++] = cur;
-        continue;
-    bad:
-        str_free(cur);
+    int r = resp_split_args(buf, n, add_word, &x);
+    ds_free(buf);
+    if (r < 0) {
         words_free(out);
         return -1;
     }
+    return out->n;
 }
 
 static void print_fatal(int lineno, const char *line, const char *err)

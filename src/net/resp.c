@@ -293,16 +293,14 @@ static int is_token_end(char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* Split an inline line [off, off+n) into args, unescaping in place. */
-static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
+int resp_split_args(char *s, size_t n, resp_arg_fn *emit, void *ud)
 {
-    char *s = buf + off;
     size_t i = 0;
     while (1) {
         while (i < n && is_space(s[i]))
             i++;
         if (i >= n)
-            return RESP_OK;
+            return 0;
         size_t w = i, start = i;
         while (i < n && !is_token_end(s[i])) {
             char q = s[i];
@@ -311,13 +309,33 @@ static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
                 i++;
                 int r = q == '"' ? dquoted(s, n, &i, &w) : squoted(s, n, &i, &w);
                 if (r < 0)
-                    return fail(p, "Protocol error: unbalanced quotes in request");
+                    return -1;
                 break;
             }
             s[w++] = s[i++];
         }
-        push_arg(p, off + start, w - start);
+        emit(ud, start, w - start);
     }
+}
+
+struct inline_ctx {
+    resp_parser *p;
+    size_t off;
+};
+
+static void push_inline_arg(void *ud, size_t off, size_t len)
+{
+    struct inline_ctx *x = ud;
+    push_arg(x->p, x->off + off, len);
+}
+
+/* Split an inline line [off, off+n) into args, unescaping in place. */
+static int split_inline(resp_parser *p, char *buf, size_t off, size_t n)
+{
+    struct inline_ctx x = {p, off};
+    if (resp_split_args(buf + off, n, push_inline_arg, &x) < 0)
+        return fail(p, "Protocol error: unbalanced quotes in request");
+    return RESP_OK;
 }
 
 static int parse_inline(resp_parser *p, char *buf, size_t len)

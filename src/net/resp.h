@@ -43,6 +43,14 @@ void resp_init(resp_parser *p);
 void resp_free(resp_parser *p);
 /* Parse from buf[p->pos .. len).  buf must be writable (inline unescape). */
 int resp_parse(resp_parser *p, char *buf, size_t len);
+/* Redis's sdssplitargs over s[0..n), unescaping in place: "double quotes"
+ * take \xHH, \n, \r, \t, \b, \a and \<char>, 'single quotes' take \', a
+ * closing quote must end the word.  emit gets each word's offset and length
+ * in s.  Returns 0, or -1 for unbalanced quotes.  Inline commands and config
+ * lines both split this way. */
+typedef void resp_arg_fn(void *ud, size_t off, size_t len);
+int resp_split_args(char *s, size_t n, resp_arg_fn *emit, void *ud);
+
 /* Argument tables up to this many entries are kept between commands. */
 #define RESP_ARGV_KEEP 1024
 
