@@ -262,14 +262,7 @@ static void build_load_api(lua_State *L)
 {
     lua_newtable(L); /* the load-time redis table */
     script_set_cfunction(L, "register_function", l_register_function);
-    script_set_cfunction(L, "log", script_l_log);
-    script_set_number(L, "LOG_DEBUG", LOG_DEBUG);
-    script_set_number(L, "LOG_VERBOSE", LOG_VERBOSE);
-    script_set_number(L, "LOG_NOTICE", LOG_NOTICE);
-    script_set_number(L, "LOG_WARNING", LOG_WARNING);
-    script_set_number(L, "REDIS_VERSION_NUM", 0x07000f);
-    lua_pushliteral(L, SLUICE_VERSION);
-    lua_setfield(L, -2, "REDIS_VERSION");
+    script_set_log_and_version(L);
     lua_newtable(L);
     lua_pushcfunction(L, script_l_global_missing);
     lua_setfield(L, -2, "__index");

@@ -604,12 +604,8 @@ void script_set_number(lua_State *L, const char *name, lua_Number n)
     lua_setfield(L, -2, name);
 }
 
-/* The redis table, left on the stack. */
-static void push_redis_api(lua_State *L)
+void script_set_log_and_version(lua_State *L)
 {
-    lua_newtable(L);
-    script_set_cfunction(L, "call", l_redis_call);
-    script_set_cfunction(L, "pcall", l_redis_pcall);
     script_set_cfunction(L, "log", script_l_log);
     script_set_number(L, "LOG_DEBUG", LOG_DEBUG);
     script_set_number(L, "LOG_VERBOSE", LOG_VERBOSE);
@@ -618,6 +614,15 @@ static void push_redis_api(lua_State *L)
     script_set_number(L, "REDIS_VERSION_NUM", 0x07000f);
     lua_pushliteral(L, SLUICE_VERSION);
     lua_setfield(L, -2, "REDIS_VERSION");
+}
+
+/* The redis table, left on the stack. */
+static void push_redis_api(lua_State *L)
+{
+    lua_newtable(L);
+    script_set_cfunction(L, "call", l_redis_call);
+    script_set_cfunction(L, "pcall", l_redis_pcall);
+    script_set_log_and_version(L);
     script_set_cfunction(L, "setresp", l_setresp);
     script_set_cfunction(L, "sha1hex", l_sha1hex);
     script_set_cfunction(L, "error_reply", l_error_reply);

@@ -49,6 +49,9 @@ void script_mark_counted(lua_State *L); /* error table: stats already counted */
 int script_raise_error(lua_State *L, const char *s);
 void script_set_cfunction(lua_State *L, const char *name, lua_CFunction fn);
 void script_set_number(lua_State *L, const char *name, lua_Number n);
+/* redis.log, LOG_DEBUG..LOG_WARNING, REDIS_VERSION(_NUM) into the table on top:
+ * the part of the redis table scripts and function libraries share. */
+void script_set_log_and_version(lua_State *L);
 int script_l_log(lua_State *L);
 int script_l_global_missing(lua_State *L);
 void script_str_key_view(const void *key, const void **p, size_t *len);
