@@ -45,6 +45,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/report.sh"
 root=$(cd "$here/.." && pwd)
 suite=$here/.cache/redis-7.0.15
 work=$here/.cache/spawned
@@ -326,106 +327,7 @@ for unit in "${units[@]}"; do
     grep -m1 -A1 '^\[exception\]: ' "$log" | sed -n "2s|^|$unit: exception: |p" || true
 done
 
-touch "$expected_file"
-report=$logs/report.txt
-append=$logs/append.tsv
-: >"$append"
-rc=0
-awk -F'\t' -v expf="$expected_file" -v knownf="$known_file" -v unitsf="$units_tsv" \
-    -v appendf="$append" -v update="$update" -v elapsed="$elapsed" '
-    function key(u, n) { return u SUBSEP n }
-    BEGIN {
-        while ((getline line < unitsf) > 0) {
-            split(line, f, "\t"); nu++; order[nu] = f[1]; ran[f[1]] = 1
-            ustatus[f[1]] = f[2]; usecs[f[1]] = f[3]
-        }
-        while ((getline line < expf) > 0) {
-            if (line ~ /^#/ || line == "") continue
-            t = index(line, "\t"); if (!t) continue
-            u = substr(line, 1, t - 1); n = substr(line, t + 1)
-            if (!(u in ran)) continue
-            k = key(u, n); if (!(k in want)) { ne++; eorder[ne] = k }
-            want[k]++; uexp[u]++
-        }
-        while ((getline line < knownf) > 0) {
-            if (line ~ /^#/ || line == "") continue
-            split(line, f, "\t"); k = key(f[1], f[2])
-            if (!(k in known)) { nk++; korder[nk] = k }
-            known[k] = f[3]
-        }
-    }
-    {   # results.tsv: UNIT KIND NAME
-        u = $1; kind = $2; n = substr($0, length($1) + length($2) + 3); k = key(u, n)
-        if (kind == "ok") {
-            upass[u]++; pass[k]++
-            if (pass[k] > want[k] + 0) {
-                newpass++
-                if (update) printf "%s\t%s\n", u, n >> appendf
-                if (k in known) knownnow[k] = 1
-            }
-        } else if (kind == "err" || kind == "error") {
-            ufail[u]++; if (kind == "err") failed[k]++
-        } else ufother[u]++
-    }
-    END {
-        printf "\n%-28s | %6s | %6s | %15s | %8s | %16s | %s\n", "unit", "passed", "failed",
-            "ignored/skipped", "expected", "missing-expected", "status"
-        for (i = 1; i <= nu; i++) {
-            u = order[i]
-            for (j = 1; j <= ne; j++) {
-                split(eorder[j], p, SUBSEP)
-                if (p[1] == u && pass[eorder[j]] + 0 < want[eorder[j]]) umiss[u] += want[eorder[j]] - pass[eorder[j]]
-            }
-            printf "%-28s | %6d | %6d | %15d | %8d | %16d | %s (%ss)\n", u, upass[u], ufail[u],
-                ufother[u], uexp[u], umiss[u], ustatus[u], usecs[u]
-            tp += upass[u]; tf += ufail[u]; to += ufother[u]; te += uexp[u]; tm += umiss[u]
-        }
-        printf "%-28s | %6d | %6d | %15d | %8d | %16d | %ss\n", "TOTAL", tp, tf, to, te, tm, elapsed
-
-        nknown = 0
-        for (i = 1; i <= nk; i++) {
-            k = korder[i]; split(k, p, SUBSEP)
-            if (!(p[1] in ran) || pass[k] > 0) continue
-            if (!nknown++) print "\nknown failures (known-failures-spawned.txt, not required; skipped unless --all):"
-            printf "  known  %s: %s  -- %s\n", p[1], p[2], known[k]
-        }
-        for (k in knownnow) {
-            split(k, p, SUBSEP)
-            printf "  note: known failure now passes: %s: %s\n", p[1], p[2]
-        }
-
-        npass = 0; nmiss = 0
-        for (j = 1; j <= ne; j++) {
-            k = eorder[j]; got = pass[k] + 0
-            if (got >= want[k]) { npass += want[k]; continue }
-            npass += got; nmiss += want[k] - got
-            if (nmiss == want[k] - got) print "\nEXPECTED TESTS THAT DID NOT PASS:"
-            split(k, p, SUBSEP)
-            why = (failed[k] > 0) ? "failed" : "not run/no result"
-            if (k in known) why = why "; also in known-failures-spawned.txt: " known[k]
-            times = (want[k] > 1) ? sprintf(" (passed %d of %d times)", got, want[k]) : ""
-            printf "  %s\t%s%s  [%s]\n", p[1], p[2], times, why
-        }
-        if (newpass > 0 && !update)
-            printf "\n%d passing test(s) not in expected-pass-spawned.txt (record with --update)\n", newpass
-        printf "compat-spawned: %d passed, %d failed\n", npass, nmiss
-        exit (nmiss > 0)
-    }' "$results" >"$report" || rc=$?
-if [ "$rc" -gt 1 ]; then
-    cat "$report"
-    die "report failed (awk exit $rc)"
-fi
-
-if [ "$update" -eq 1 ] && [ -s "$append" ]; then
-    if [ -s "$expected_file" ] && [ -n "$(tail -c1 "$expected_file")" ]; then
-        echo >>"$expected_file"
-    fi
-    cat "$append" >>"$expected_file"
-    n=$(wc -l <"$append")
-    sed -i "\$i\\
-\\
-expected-pass-spawned.txt: appended $n newly passing test(s)" "$report"
-fi
+compat_report compat-spawned "; skipped unless --all"
 echo "logs: ${logs#"$root"/}/ (UNIT.log, results.tsv, report.txt); server logs: ${work#"$root"/}/UNIT/tests/tmp/server.*/stdout"
 cat "$report"
 exit "$rc"

@@ -29,6 +29,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/report.sh"
 root=$(cd "$here/.." && pwd)
 suite=$here/.cache/redis-7.0.15
 logs=$here/.cache/logs
@@ -305,113 +306,7 @@ elapsed=$(($(date +%s) - started))
 
 # --- compare with expectations ---------------------------------------------
 
-touch "$expected_file"
-report=$logs/report.txt
-append=$logs/append.tsv
-: >"$append"
-rc=0
-awk -F'\t' -v expf="$expected_file" -v knownf="$known_file" -v unitsf="$units_tsv" \
-    -v appendf="$append" -v update="$update" -v elapsed="$elapsed" \
-    -v notreqf="${NOT_REQUIRED:-/dev/null}" '
-    function key(u, n) { return u SUBSEP n }
-    BEGIN {
-        while ((getline line < notreqf) > 0) {
-            if (line ~ /^#/ || line == "") continue
-            split(line, f, "\t"); notreq[key(f[1], f[2])] = 1
-        }
-        while ((getline line < unitsf) > 0) {
-            split(line, f, "\t"); nu++; order[nu] = f[1]; ran[f[1]] = 1
-            ustatus[f[1]] = f[2]; usecs[f[1]] = f[3]
-        }
-        while ((getline line < expf) > 0) {
-            if (line ~ /^#/ || line == "") continue
-            t = index(line, "\t"); if (!t) continue
-            u = substr(line, 1, t - 1); n = substr(line, t + 1)
-            if (!(u in ran)) continue
-            if (key(u, n) in notreq) continue
-            k = key(u, n); if (!(k in want)) { ne++; eorder[ne] = k }
-            want[k]++; uexp[u]++
-        }
-        while ((getline line < knownf) > 0) {
-            if (line ~ /^#/ || line == "") continue
-            split(line, f, "\t"); known[key(f[1], f[2])] = f[3]
-        }
-    }
-    {   # results.tsv: UNIT KIND NAME
-        u = $1; kind = $2; n = substr($0, length($1) + length($2) + 3); k = key(u, n)
-        if (kind == "ok") {
-            upass[u]++; pass[k]++
-            if (pass[k] > want[k] + 0) {
-                newpass[u]++
-                if (update) printf "%s\t%s\n", u, n >> appendf
-                if (k in known) knownnow[k] = 1
-            }
-        } else if (kind == "err" || kind == "error") {
-            ufail[u]++; if (kind == "err") failed[k]++
-        } else ufother[u]++
-    }
-    END {
-        printf "\n%-26s | %6s | %6s | %14s | %8s | %16s | %s\n", "unit", "passed", "failed",
-            "ignored/skipped", "expected", "missing-expected", "status"
-        for (i = 1; i <= nu; i++) {
-            u = order[i]
-            for (j = 1; j <= ne; j++) {
-                split(eorder[j], p, SUBSEP)
-                if (p[1] == u && pass[eorder[j]] + 0 < want[eorder[j]]) umiss[u] += want[eorder[j]] - pass[eorder[j]]
-            }
-            printf "%-26s | %6d | %6d | %15d | %8d | %16d | %s (%ss)\n", u, upass[u], ufail[u],
-                ufother[u], uexp[u], umiss[u], ustatus[u], usecs[u]
-            tp += upass[u]; tf += ufail[u]; to += ufother[u]; te += uexp[u]; tm += umiss[u]
-        }
-        printf "%-26s | %6d | %6d | %15d | %8d | %16d | %ss\n", "TOTAL", tp, tf, to, te, tm, elapsed
-
-        nknown = 0
-        for (k in known) {
-            split(k, p, SUBSEP)
-            if (!(p[1] in ran) || pass[k] > 0) continue
-            if (!nknown++) print "\nknown failures (known-failures.txt, not required):"
-            printf "  known  %s: %s  -- %s\n", p[1], p[2], known[k]
-        }
-        for (k in knownnow) {
-            split(k, p, SUBSEP)
-            printf "  note: known failure now passes: %s: %s\n", p[1], p[2]
-        }
-
-        npass = 0; nmiss = 0
-        for (j = 1; j <= ne; j++) {
-            k = eorder[j]; got = pass[k] + 0
-            if (got >= want[k]) { npass += want[k]; continue }
-            npass += got; nmiss += want[k] - got
-            if (nmiss == want[k] - got) print "\nEXPECTED TESTS THAT DID NOT PASS:"
-            split(k, p, SUBSEP)
-            why = (failed[k] > 0) ? "failed" : "not run/no result"
-            if (k in known) why = why "; also in known-failures.txt: " known[k]
-            times = (want[k] > 1) ? sprintf(" (passed %d of %d times)", got, want[k]) : ""
-            printf "  %s\t%s%s  [%s]\n", p[1], p[2], times, why
-        }
-        nnew = 0; for (u in newpass) nnew += newpass[u]
-        if (nnew > 0 && !update)
-            printf "\n%d passing test(s) not in expected-pass.txt (record with --update)\n", nnew
-        printf "compat: %d passed, %d failed\n", npass, nmiss
-        exit (nmiss > 0)
-    }' "$results" >"$report" || rc=$?
-if [ "$rc" -gt 1 ]; then
-    cat "$report"
-    die "report failed (awk exit $rc)"
-fi
-
-if [ "$update" -eq 1 ] && [ -s "$append" ]; then
-    # Keep the file newline-terminated before appending; never remove lines.
-    if [ -s "$expected_file" ] && [ -n "$(tail -c1 "$expected_file")" ]; then
-        echo >>"$expected_file"
-    fi
-    cat "$append" >>"$expected_file"
-    n=$(wc -l <"$append")
-    # Insert the update note just above the closing compat: line.
-    sed -i "\$i\\
-\\
-expected-pass.txt: appended $n newly passing test(s)" "$report"
-fi
+compat_report compat
 echo "logs: ${logs#"$root"/}/ (UNIT.log, UNIT.server.log, results.tsv, report.txt)"
 cat "$report"
 exit "$rc"
